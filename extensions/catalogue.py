@@ -1,0 +1,289 @@
+"""The domain catalogue: one YAML file per domain, turned into what templates render.
+
+A domain is data: its entity, table, fields, unique keys and finder queries. The
+options a user picks (tenancy, soft delete) are folded in here, so templates only
+lay out the result. Indexes are derived from the queries the repository makes, so
+every list query has one behind it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .naming import db_identifier, humanize, plural, snake
+from .types import FieldType, field_type
+
+DOMAINS_DIR = Path(__file__).with_name("domains")
+FINDER_KINDS = ("equals", "within", "before", "latest", "between")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a domain entity."""
+
+    name: str
+    kind: str
+    doc: str
+    type: FieldType
+    nullable: bool = False
+    default: Any = None
+    length: int | None = None
+    enum: str | None = None
+    values: tuple[str, ...] = ()
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not None
+
+    @property
+    def python_default(self) -> str:
+        """The default as Python source, e.g. ``GoalStatus.ACTIVE`` or ``Decimal("0")``."""
+        if self.kind == "enum":
+            return f"{self.enum}.{str(self.default).upper()}"
+        if self.kind == "money":
+            return f'Decimal("{self.default}")'
+        if isinstance(self.default, str):
+            return json.dumps(self.default)
+        return repr(self.default)
+
+    @property
+    def annotation(self) -> str:
+        return f"{self.type.python} | None" if self.nullable else self.type.python
+
+    def schema_line(self, *, partial: bool = False) -> str:
+        """``name: annotation = default`` for a Pydantic schema; ``partial`` for updates.
+
+        >>> load_domain("budgets").field("name").schema_line()
+        'name: str = Field(min_length=1, max_length=200)'
+        """
+        annotation = self.type.schema
+        if self.kind == "money_map":
+            annotation = "dict[str, Amount]"
+        constraints = []
+        if self.kind == "str":
+            constraints = ([] if self.nullable else ["min_length=1"]) + [f"max_length={self.length}"]
+        optional = partial or self.nullable
+        if optional:
+            annotation += " | None"
+            default = "None"
+        elif self.kind == "money_map":
+            default = "dict"
+        elif self.has_default:
+            default = self.python_default
+        else:
+            default = ""
+        if constraints:
+            if default == "dict":
+                args = ["default_factory=dict", *constraints]
+            else:
+                args = ([f"default={default}"] if default else []) + constraints
+            return f"{self.name}: {annotation} = Field({', '.join(args)})"
+        if default == "dict":
+            return f"{self.name}: {annotation} = Field(default_factory=dict)"
+        return f"{self.name}: {annotation}" + (f" = {default}" if default else "")
+
+    @property
+    def enum_members(self) -> list[tuple[str, str]]:
+        return [(value.upper(), value) for value in self.values]
+
+
+@dataclass(frozen=True)
+class Finder:
+    """A domain query the repository offers beside CRUD."""
+
+    name: str
+    kind: str
+    doc: str
+    field: str = ""
+    value: str | None = None
+    start: str = ""
+    end: str = ""
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    sql: str
+
+
+@dataclass
+class Domain:
+    """A catalogue entry with the user's options applied."""
+
+    key: str
+    entity: str
+    table: str
+    summary: str
+    sort_key: str
+    fields: list[Field]
+    unique: list[tuple[str, ...]]
+    finders: list[Finder]
+    date_ranges: list[dict[str, str]] = field(default_factory=list)
+    balances: list[dict[str, str]] = field(default_factory=list)
+    immutable: bool = False
+    sample: dict[str, str] = field(default_factory=dict)
+    vary: dict[str, str] = field(default_factory=dict)
+    change: dict[str, str] = field(default_factory=dict)
+    tenant_field: str | None = None
+    soft_delete: bool = False
+
+    @property
+    def snake(self) -> str:
+        """``net_worth_snapshot``: module and variable names."""
+        return snake(self.entity)
+
+    @property
+    def plural(self) -> str:
+        return plural(self.snake)
+
+    @property
+    def human(self) -> str:
+        """``net-worth snapshot``: how docstrings name one row."""
+        return humanize(self.snake)
+
+    @property
+    def human_plural(self) -> str:
+        return humanize(self.plural)
+
+    @property
+    def owner_columns(self) -> tuple[str, ...]:
+        """The columns every list query filters on first: tenant, then user."""
+        return ((self.tenant_field,) if self.tenant_field else ()) + ("user_id",)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def sort_field_kind(self) -> str:
+        return "datetime" if self.sort_key == "created_at" else self.field(self.sort_key).kind
+
+    @property
+    def enums(self) -> list[Field]:
+        return [f for f in self.fields if f.kind == "enum"]
+
+    @property
+    def enum_filters(self) -> list[Field]:
+        """Enum fields ``list()`` and ``count()`` can filter on."""
+        return self.enums
+
+    def has_kind(self, kind: str) -> bool:
+        return any(f.kind == kind for f in self.fields)
+
+    def finder_kinds(self) -> set[str]:
+        return {finder.kind for finder in self.finders}
+
+    @property
+    def unique_constraints(self) -> list[Index]:
+        return [
+            Index(db_identifier("uq", self.table, *self.owner_columns[:-1], *columns), self.owner_columns[:-1] + columns)
+            for columns in self.unique
+        ]
+
+    @property
+    def indexes(self) -> list[Index]:
+        """One index per query shape, dropping any that another index already leads with."""
+        shapes = [self.owner_columns + (self.sort_key,)]
+        for finder in self.finders:
+            if finder.kind == "equals":
+                shapes.append(self.owner_columns + (finder.field, self.sort_key))
+            elif finder.kind == "within":
+                shapes.append(self.owner_columns + (finder.start,))
+            else:
+                shapes.append(self.owner_columns + (finder.field,))
+        covering = [c.columns for c in self.unique_constraints]
+        kept: list[tuple[str, ...]] = []
+        for shape in sorted(set(shapes), key=len, reverse=True):
+            if not any(other[: len(shape)] == shape for other in kept + covering):
+                kept.append(shape)
+        kept.sort(key=shapes.index)
+        return [Index(db_identifier("ix", self.table, *columns), columns) for columns in kept]
+
+    @property
+    def checks(self) -> list[Check]:
+        """Database CHECK constraints that back the schema's own rules."""
+        checks = [
+            Check(db_identifier("ck", self.table, f"{r['end']}_not_before_{r['start']}"), f"{r['end']} >= {r['start']}")
+            for r in self.date_ranges
+        ]
+        for f in self.fields:
+            if f.kind == "money" and f.type.schema != "SignedAmount":
+                op = ">" if f.type.schema == "PositiveAmount" else ">="
+                checks.append(Check(db_identifier("ck", self.table, f"{f.name}_{'positive' if op == '>' else 'not_negative'}"), f"{f.name} {op} 0"))
+        return checks
+
+
+@cache
+def domain_keys() -> tuple[str, ...]:
+    """Every domain the catalogue knows, in a stable order."""
+    return tuple(sorted(path.stem for path in DOMAINS_DIR.glob("*.yml")))
+
+
+@cache
+def _raw(key: str) -> dict[str, Any]:
+    path = DOMAINS_DIR / f"{key}.yml"
+    if not path.is_file():
+        raise KeyError(f"unknown domain {key!r}; known: {', '.join(domain_keys())}")
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _field(raw: dict[str, Any]) -> Field:
+    sign = "positive" if raw.get("positive") else "signed" if raw.get("signed") else ""
+    kind = raw["type"]
+    return Field(
+        name=raw["name"],
+        kind=kind,
+        doc=raw.get("doc", ""),
+        type=field_type(kind, length=raw.get("length"), enum=raw.get("enum"), sign=sign),
+        nullable=bool(raw.get("nullable", False)),
+        default=raw.get("default"),
+        length=raw.get("length"),
+        enum=raw.get("enum"),
+        values=tuple(raw.get("values", ())),
+    )
+
+
+def catalogue_entry(key: str) -> dict[str, Any]:
+    """The raw catalogue data of one domain (defaults for questions come from here)."""
+    return dict(_raw(key))
+
+
+def load_domain(
+    key: str, *, table: str | None = None, tenant_field: str | None = None, soft_delete: bool = False
+) -> Domain:
+    """The domain ``key`` with the user's options applied."""
+    raw = _raw(key)
+    finders = [Finder(**finder) for finder in raw.get("finders", ())]
+    unknown = [f.kind for f in finders if f.kind not in FINDER_KINDS]
+    if unknown:
+        raise ValueError(f"domain {key!r}: unknown finder kinds {unknown}")
+    return Domain(
+        key=key,
+        entity=raw["entity"],
+        table=table or raw["table"],
+        summary=raw["summary"],
+        sort_key=raw["sort_key"],
+        fields=[_field(f) for f in raw["fields"]],
+        unique=[tuple(columns) for columns in raw.get("unique", ())],
+        finders=finders,
+        date_ranges=list(raw.get("date_ranges", ())),
+        balances=list(raw.get("balances", ())),
+        immutable=bool(raw.get("immutable", False)),
+        sample={name: str(value) for name, value in raw["sample"].items()},
+        vary={name: str(value) for name, value in raw["vary"].items()},
+        change={name: str(value) for name, value in raw.get("change", {}).items()},
+        tenant_field=tenant_field or None,
+        soft_delete=soft_delete,
+    )

@@ -1,0 +1,106 @@
+"""What copier.yml and the templates can call: one table of globals, one of filters."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from . import questions
+from .catalogue import Domain, domain_keys, load_domain
+from .formatting import ruff_format
+from .ids import revision_id
+from .imports import import_block
+from .layout import call
+from .migrations import single_head
+from .testcases import finder_cases
+from .naming import module_path, package_dirs
+
+
+def domain_spec(domain: str, table: str = "", tenant_field: str = "", soft_delete: bool = False) -> Domain:
+    """The catalogue entry of ``domain`` with the user's answers applied."""
+    return load_domain(domain, table=table or None, tenant_field=tenant_field or None, soft_delete=soft_delete)
+
+
+def base_module_file(class_path: str) -> str:
+    """``app.db.base.Base`` -> ``app/db/base.py``: where the app's own base is rendered."""
+    return str(PurePosixPath(*class_path.rpartition(".")[0].split("."))) + ".py"
+
+
+def shared_packages(dest_dir: str, base_class: str = "") -> list[str]:
+    """Package folders above the domain's (and the base's) that need an ``__init__.py``.
+
+    They are rendered only when missing, with the same empty content for every domain.
+    """
+    folders = package_dirs(dest_dir)[:-1]
+    if base_class:
+        folders += package_dirs(str(PurePosixPath(base_module_file(base_class)).parent))
+    return sorted(set(folders))
+
+
+def alembic_head(app_root: str, migrations_dir: str, domain: str, table: str) -> str:
+    """Default ``down_revision``: the app's single head, never the domain's own revision."""
+    if questions.app_path("migrations_dir", migrations_dir):
+        return ""
+    return single_head(app_root, migrations_dir, exclude=revision_id(domain, table))
+
+
+def signature(positional: list[str], keyword: list[str]) -> list[str]:
+    """Parameters with ``*`` before the keyword-only ones, and none when there are none.
+
+    >>> signature(["self", "budget_id: uuid.UUID"], [])
+    ['self', 'budget_id: uuid.UUID']
+    """
+    return [*positional, "*", *keyword] if keyword else list(positional)
+
+
+def path_depth(folder: str) -> int:
+    """How many folders deep ``folder`` is: ``tests`` is 1, ``tests/unit`` is 2."""
+    return len(PurePosixPath(folder).parts)
+
+
+GLOBALS = {
+    "path_depth": path_depth,
+    "signature": signature,
+    "domain_keys": domain_keys,
+    "domain_spec": domain_spec,
+    "revision_id": revision_id,
+    "alembic_head": alembic_head,
+    "module_path": module_path,
+    "base_module_file": base_module_file,
+    "shared_packages": shared_packages,
+    "check": questions,
+    "call": call,
+    "finder_cases": finder_cases,
+}
+def format_filter_param(name: str, domain: Domain) -> str:
+    """``period: BudgetPeriod | None = None``: an optional equality filter of ``list``."""
+    return f"{name}: {domain.field(name).enum} | None = None"
+
+
+FILTERS = {
+    "format_filter_param": format_filter_param,
+    "ruff_format": ruff_format,
+    "import_block": import_block,
+}
+
+
+def add_layout(context: dict[str, Any]) -> None:
+    """Derived names every template uses, computed once from the answers."""
+    tenant = context.get("tenant_field", "") if context.get("include_tenant") else ""
+    d = domain_spec(context["domain"], context["table_name"], tenant, bool(context.get("include_soft_delete")))
+    package = module_path(context["dest_dir"])
+    if context.get("orm_base") == "svc_infra":
+        base_module, base_name = "svc_infra.db.sql.base", "ModelBase"
+    else:
+        base_module, _, base_name = context.get("base_class", "app.db.base.Base").rpartition(".")
+    context.update(
+        d=d,
+        package=package,
+        first_party=[package.split(".")[0], base_module.split(".")[0]] if context.get("orm_base") != "svc_infra" else [package.split(".")[0]],
+        model_module=context["models_filename"].removesuffix(".py"),
+        schemas_module=context["schemas_filename"].removesuffix(".py"),
+        repository_module=str(context.get("repository_filename") or "").removesuffix(".py"),
+        base_module=base_module,
+        base_name=base_name,
+        revision=revision_id(context["domain"], context["table_name"]),
+    )

@@ -1,0 +1,64 @@
+"""Test data for the rendered finder tests, derived from each finder's shape.
+
+For every finder: the fields of a row it must return, of a row it must not return,
+and the arguments to call it with, all as Python source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalogue import Domain, Finder
+
+
+@dataclass(frozen=True)
+class FinderCase:
+    finder: Finder
+    match: dict[str, str]
+    miss: dict[str, str]
+    args: str
+
+    @property
+    def returns_one(self) -> bool:
+        return self.finder.kind == "latest"
+
+
+def _member(domain: Domain, field: str, value: str) -> str:
+    return f"{domain.field(field).enum}.{value.upper()}"
+
+
+def finder_case(domain: Domain, finder: Finder) -> FinderCase:
+    """How to test one finder of ``domain``.
+
+    >>> from .catalogue import load_domain
+    >>> budgets = load_domain("budgets")
+    >>> finder_case(budgets, budgets.finders[1]).args
+    'BudgetPeriod.WEEKLY'
+    """
+    kind, field = finder.kind, finder.field
+    if kind == "equals":
+        values = domain.field(field).values
+        hit = finder.value or values[0]
+        other = next(v for v in values if v != hit)
+        args = "" if finder.value else _member(domain, field, hit)
+        return FinderCase(finder, {field: _member(domain, field, hit)}, {field: _member(domain, field, other)}, args)
+    if kind == "within":
+        return FinderCase(
+            finder,
+            {finder.start: "date(2026, 3, 1)", finder.end: "date(2026, 3, 31)"},
+            {finder.start: "date(2026, 4, 1)", finder.end: "date(2026, 4, 30)"},
+            "date(2026, 3, 31)",
+        )
+    if kind == "before":
+        return FinderCase(finder, {field: "date(2026, 3, 1)"}, {field: "date(2026, 5, 1)"}, "date(2026, 4, 1)")
+    if kind == "between":
+        return FinderCase(
+            finder, {field: "date(2026, 3, 31)"}, {field: "date(2026, 4, 1)"}, "date(2026, 3, 1), date(2026, 3, 31)"
+        )
+    if kind == "latest":
+        return FinderCase(finder, {field: "date(2026, 3, 2)"}, {field: "date(2026, 3, 1)"}, "")
+    raise ValueError(f"no test case for finder kind {kind!r}")
+
+
+def finder_cases(domain: Domain) -> list[FinderCase]:
+    return [finder_case(domain, finder) for finder in domain.finders]
