@@ -67,7 +67,9 @@ class Field:
             annotation = "dict[str, Amount]"
         constraints = []
         if self.kind == "str":
-            constraints = ([] if self.nullable else ["min_length=1"]) + [f"max_length={self.length}"]
+            constraints = ([] if self.nullable else ["min_length=1"]) + [
+                f"max_length={self.length}"
+            ]
         optional = partial or self.nullable
         if optional:
             annotation += " | None"
@@ -187,7 +189,10 @@ class Domain:
     @property
     def unique_constraints(self) -> list[Index]:
         return [
-            Index(db_identifier("uq", self.table, *self.owner_columns[:-1], *columns), self.owner_columns[:-1] + columns)
+            Index(
+                db_identifier("uq", self.table, *self.owner_columns[:-1], *columns),
+                self.owner_columns[:-1] + columns,
+            )
             for columns in self.unique
         ]
 
@@ -214,13 +219,25 @@ class Domain:
     def checks(self) -> list[Check]:
         """Database CHECK constraints that back the schema's own rules."""
         checks = [
-            Check(db_identifier("ck", self.table, f"{r['end']}_not_before_{r['start']}"), f"{r['end']} >= {r['start']}")
+            Check(
+                db_identifier("ck", self.table, f"{r['end']}_not_before_{r['start']}"),
+                f"{r['end']} >= {r['start']}",
+            )
             for r in self.date_ranges
         ]
         for f in self.fields:
             if f.kind == "money" and f.type.schema != "SignedAmount":
                 op = ">" if f.type.schema == "PositiveAmount" else ">="
-                checks.append(Check(db_identifier("ck", self.table, f"{f.name}_{'positive' if op == '>' else 'not_negative'}"), f"{f.name} {op} 0"))
+                checks.append(
+                    Check(
+                        db_identifier(
+                            "ck",
+                            self.table,
+                            f"{f.name}_{'positive' if op == '>' else 'not_negative'}",
+                        ),
+                        f"{f.name} {op} 0",
+                    )
+                )
         return checks
 
 
@@ -261,7 +278,11 @@ def catalogue_entry(key: str) -> dict[str, Any]:
 
 
 def load_domain(
-    key: str, *, table: str | None = None, tenant_field: str | None = None, soft_delete: bool = False
+    key: str,
+    *,
+    table: str | None = None,
+    tenant_field: str | None = None,
+    soft_delete: bool = False,
 ) -> Domain:
     """The domain ``key`` with the user's options applied."""
     raw = _raw(key)

@@ -70,7 +70,9 @@ def import_block(specs: Iterable[str], first_party: Iterable[str] = ()) -> str:
         lines = [f"import {module}" for module in sorted(plain[section], key=str.lower)]
         lines += [
             _from_line(module, names)
-            for module, names in sorted(members[section].items(), key=lambda item: _module_key(item[0]))
+            for module, names in sorted(
+                members[section].items(), key=lambda item: _module_key(item[0])
+            )
         ]
         if lines:
             blocks.append("\n".join(lines))

@@ -24,7 +24,9 @@ def _package() -> ModuleType:
     name = "fip_extensions_" + hashlib.sha256(str(_HERE).encode()).hexdigest()[:12]
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, _HERE / "__init__.py", submodule_search_locations=[str(_HERE)])
+    spec = importlib.util.spec_from_file_location(
+        name, _HERE / "__init__.py", submodule_search_locations=[str(_HERE)]
+    )
     assert spec is not None and spec.loader is not None
     package = importlib.util.module_from_spec(spec)
     sys.modules[name] = package

@@ -19,7 +19,11 @@ def _assignments(path: Path) -> dict[str, object]:
             target, value = node.targets[0], node.value
         elif isinstance(node, ast.AnnAssign):
             target, value = node.target, node.value
-        if isinstance(target, ast.Name) and target.id in {"revision", "down_revision"} and value is not None:
+        if (
+            isinstance(target, ast.Name)
+            and target.id in {"revision", "down_revision"}
+            and value is not None
+        ):
             try:
                 found[target.id] = ast.literal_eval(value)
             except ValueError:

@@ -99,7 +99,11 @@ def module_filename(question: str, value: str, *others: str) -> str:
 def class_path(question: str, value: str) -> str:
     """``package.module.Class``: where the app's declarative base lives."""
     module, _, cls = value.rpartition(".")
-    if not module or not _CLASS.match(cls) or not all(is_identifier(part) for part in module.split(".")):
+    if (
+        not module
+        or not _CLASS.match(cls)
+        or not all(is_identifier(part) for part in module.split("."))
+    ):
         return f"{question}: {value!r} is not allowed; give the import path of a class, e.g. app.db.base.Base."
     return ""
 

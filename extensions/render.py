@@ -16,14 +16,28 @@ from .testcases import finder_cases
 from .naming import module_path, package_dirs
 
 
-def domain_spec(domain: str, table: str = "", tenant_field: str = "", soft_delete: bool = False) -> Domain:
+def domain_spec(
+    domain: str, table: str = "", tenant_field: str = "", soft_delete: bool = False
+) -> Domain:
     """The catalogue entry of ``domain`` with the user's answers applied."""
-    return load_domain(domain, table=table or None, tenant_field=tenant_field or None, soft_delete=soft_delete)
+    return load_domain(
+        domain, table=table or None, tenant_field=tenant_field or None, soft_delete=soft_delete
+    )
 
 
-def base_module_file(class_path: str) -> str:
-    """``app.db.base.Base`` -> ``app/db/base.py``: where the app's own base is rendered."""
-    return str(PurePosixPath(*class_path.rpartition(".")[0].split("."))) + ".py"
+def source_root(dest_dir: str) -> str:
+    """``src/`` for a src-layout app (its packages live there), else nothing."""
+    return "src/" if PurePosixPath(dest_dir).parts[:1] == ("src",) else ""
+
+
+def base_module_file(class_path: str, dest_dir: str = "") -> str:
+    """``app.db.base.Base`` -> ``app/db/base.py``: where the app's own base is rendered.
+
+    >>> base_module_file("ledger.db.Model", "src/ledger/models/budgets")
+    'src/ledger/db.py'
+    """
+    module = PurePosixPath(*class_path.rpartition(".")[0].split("."))
+    return f"{source_root(dest_dir)}{module}.py"
 
 
 def shared_packages(dest_dir: str, base_class: str = "") -> list[str]:
@@ -33,7 +47,7 @@ def shared_packages(dest_dir: str, base_class: str = "") -> list[str]:
     """
     folders = package_dirs(dest_dir)[:-1]
     if base_class:
-        folders += package_dirs(str(PurePosixPath(base_module_file(base_class)).parent))
+        folders += package_dirs(str(PurePosixPath(base_module_file(base_class, dest_dir)).parent))
     return sorted(set(folders))
 
 
@@ -72,6 +86,8 @@ GLOBALS = {
     "call": call,
     "finder_cases": finder_cases,
 }
+
+
 def format_filter_param(name: str, domain: Domain) -> str:
     """``period: BudgetPeriod | None = None``: an optional equality filter of ``list``."""
     return f"{name}: {domain.field(name).enum} | None = None"
@@ -87,7 +103,9 @@ FILTERS = {
 def add_layout(context: dict[str, Any]) -> None:
     """Derived names every template uses, computed once from the answers."""
     tenant = context.get("tenant_field", "") if context.get("include_tenant") else ""
-    d = domain_spec(context["domain"], context["table_name"], tenant, bool(context.get("include_soft_delete")))
+    d = domain_spec(
+        context["domain"], context["table_name"], tenant, bool(context.get("include_soft_delete"))
+    )
     package = module_path(context["dest_dir"])
     if context.get("orm_base") == "svc_infra":
         base_module, base_name = "svc_infra.db.sql.base", "ModelBase"
@@ -96,7 +114,9 @@ def add_layout(context: dict[str, Any]) -> None:
     context.update(
         d=d,
         package=package,
-        first_party=[package.split(".")[0], base_module.split(".")[0]] if context.get("orm_base") != "svc_infra" else [package.split(".")[0]],
+        first_party=[package.split(".")[0], base_module.split(".")[0]]
+        if context.get("orm_base") != "svc_infra"
+        else [package.split(".")[0]],
         model_module=context["models_filename"].removesuffix(".py"),
         schemas_module=context["schemas_filename"].removesuffix(".py"),
         repository_module=str(context.get("repository_filename") or "").removesuffix(".py"),

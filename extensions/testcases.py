@@ -41,7 +41,12 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
         hit = finder.value or values[0]
         other = next(v for v in values if v != hit)
         args = "" if finder.value else _member(domain, field, hit)
-        return FinderCase(finder, {field: _member(domain, field, hit)}, {field: _member(domain, field, other)}, args)
+        return FinderCase(
+            finder,
+            {field: _member(domain, field, hit)},
+            {field: _member(domain, field, other)},
+            args,
+        )
     if kind == "within":
         return FinderCase(
             finder,
@@ -50,10 +55,15 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
             "date(2026, 3, 31)",
         )
     if kind == "before":
-        return FinderCase(finder, {field: "date(2026, 3, 1)"}, {field: "date(2026, 5, 1)"}, "date(2026, 4, 1)")
+        return FinderCase(
+            finder, {field: "date(2026, 3, 1)"}, {field: "date(2026, 5, 1)"}, "date(2026, 4, 1)"
+        )
     if kind == "between":
         return FinderCase(
-            finder, {field: "date(2026, 3, 31)"}, {field: "date(2026, 4, 1)"}, "date(2026, 3, 1), date(2026, 3, 31)"
+            finder,
+            {field: "date(2026, 3, 31)"},
+            {field: "date(2026, 4, 1)"},
+            "date(2026, 3, 1), date(2026, 3, 31)",
         )
     if kind == "latest":
         return FinderCase(finder, {field: "date(2026, 3, 2)"}, {field: "date(2026, 3, 1)"}, "")

@@ -26,10 +26,14 @@ class FieldType:
 
 MONEY_PRECISION = 19
 MONEY_SCALE = 4
-DATETIME_MIGRATION = 'sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")'
+DATETIME_MIGRATION = (
+    'sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")'
+)
 
 
-def field_type(kind: str, *, length: int | None = None, enum: str | None = None, sign: str = "") -> FieldType:
+def field_type(
+    kind: str, *, length: int | None = None, enum: str | None = None, sign: str = ""
+) -> FieldType:
     """The :class:`FieldType` of one catalogue field.
 
     ``sign`` picks the money schema type: ``""`` (zero or more), ``"positive"`` or
@@ -39,14 +43,31 @@ def field_type(kind: str, *, length: int | None = None, enum: str | None = None,
     'String(64)'
     """
     if kind == "str":
-        return FieldType("str", f"String({length})", f"sa.String(length={length})", "str", model_imports=("sqlalchemy:String",))
+        return FieldType(
+            "str",
+            f"String({length})",
+            f"sa.String(length={length})",
+            "str",
+            model_imports=("sqlalchemy:String",),
+        )
     if kind == "currency":
-        return FieldType("str", "String(3)", "sa.String(length=3)", "CurrencyCode", model_imports=("sqlalchemy:String",))
+        return FieldType(
+            "str",
+            "String(3)",
+            "sa.String(length=3)",
+            "CurrencyCode",
+            model_imports=("sqlalchemy:String",),
+        )
     if kind == "bool":
         return FieldType("bool", "", "sa.Boolean()", "bool")
     if kind == "date":
         return FieldType(
-            "date", "", "sa.Date()", "date", python_imports=("datetime:date",), schema_imports=("datetime:date",)
+            "date",
+            "",
+            "sa.Date()",
+            "date",
+            python_imports=("datetime:date",),
+            schema_imports=("datetime:date",),
         )
     if kind == "datetime":
         return FieldType(
@@ -68,7 +89,13 @@ def field_type(kind: str, *, length: int | None = None, enum: str | None = None,
             python_imports=("decimal:Decimal",),
         )
     if kind == "money_map":
-        return FieldType("dict[str, Decimal]", "AmountMap", "sa.JSON()", "dict[str, Amount]", python_imports=("decimal:Decimal",))
+        return FieldType(
+            "dict[str, Decimal]",
+            "AmountMap",
+            "sa.JSON()",
+            "dict[str, Amount]",
+            python_imports=("decimal:Decimal",),
+        )
     if kind == "enum":
         assert enum is not None
         return FieldType(enum, f"_stored_by_value({enum})", "sa.String(length=32)", enum)
