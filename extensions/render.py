@@ -12,8 +12,8 @@ from .ids import revision_id
 from .imports import import_block
 from .layout import call
 from .migrations import single_head
-from .testcases import finder_cases
 from .naming import module_path, package_dirs
+from .testcases import finder_cases
 
 
 def domain_spec(

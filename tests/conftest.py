@@ -13,6 +13,8 @@ import pytest
 from copier import run_copy
 
 ROOT = Path(__file__).resolve().parents[1]
+# Scripts run inside rendered apps, never imported here.
+collect_ignore = ["scripts"]
 BIN = Path(sys.executable).parent
 
 

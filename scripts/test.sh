@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# This repository's checks: lint and types of the template's own code, the docs, then
+# the test suite (pytest arguments pass through, e.g. -m "not slow" for the fast part).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.5"
+python3 -m uv sync --frozen --group dev --quiet
+run() { python3 -m uv run --frozen --no-sync "$@"; }
+
+run ruff format --check extensions tests
+run ruff check extensions tests
+run mypy
+run mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
+run python -m pytest -n 2 "$@"

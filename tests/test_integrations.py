@@ -1,0 +1,50 @@
+"""Rendered code next to the libraries it serves: fin-infra's models and svc-infra's repository."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import render, run
+
+pytestmark = pytest.mark.slow
+SCRIPTS = Path(__file__).with_name("scripts")
+
+
+def test_stored_rows_validate_into_fin_infras_own_models(tmp_path: Path) -> None:
+    for domain in ("budgets", "goals", "net_worth"):
+        render(tmp_path, domain=domain)
+
+    result = run(
+        [sys.executable, str(SCRIPTS / "fin_infra_roundtrip.py")],
+        tmp_path,
+        {"PYTHONPATH": str(tmp_path)},
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+        "Budget",
+        "Goal",
+        "NetWorthSnapshot",
+    ]
+
+
+def test_svc_infra_sql_repository_drives_the_model_when_ours_is_off(tmp_path: Path) -> None:
+    render(
+        tmp_path,
+        with_repository=False,
+        orm_base="svc_infra",
+        include_soft_delete=True,
+        include_tenant=True,
+    )
+
+    result = run(
+        [sys.executable, str(SCRIPTS / "svc_infra_repository.py")],
+        tmp_path,
+        {"PYTHONPATH": str(tmp_path)},
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == "SqlRepository: ok"
