@@ -20,7 +20,7 @@ def _section(module: str, first_party: frozenset[str]) -> str:
         return "future"
     if module.startswith("."):
         return "local"
-    top = module.split(".")[0]
+    top = module.split(" as ")[0].split(".")[0]
     if top in first_party:
         return "firstparty"
     if top in sys.stdlib_module_names:

@@ -31,22 +31,28 @@ def _assignments(path: Path) -> dict[str, object]:
     return found
 
 
-def heads(versions_dir: Path) -> list[str]:
-    """Revisions in ``versions_dir`` that no other revision builds on, sorted."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
+def _graph(versions_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Each revision in ``versions_dir`` with the revisions it builds on."""
+    graph: dict[str, tuple[str, ...]] = {}
     for path in sorted(versions_dir.glob("*.py")) if versions_dir.is_dir() else ():
         found = _assignments(path)
-        revision = found.get("revision")
+        revision, down = found.get("revision"), found.get("down_revision")
         if not isinstance(revision, str):
             continue
-        revisions.add(revision)
-        down = found.get("down_revision")
         if isinstance(down, str):
-            parents.add(down)
+            graph[revision] = (down,)
         elif isinstance(down, (tuple, list)):
-            parents.update(d for d in down if isinstance(d, str))
-    return sorted(revisions - parents)
+            graph[revision] = tuple(d for d in down if isinstance(d, str))
+        else:
+            graph[revision] = ()
+    return graph
+
+
+def heads(versions_dir: Path) -> list[str]:
+    """Revisions in ``versions_dir`` that no other revision builds on, sorted."""
+    graph = _graph(versions_dir)
+    parents = {parent for downs in graph.values() for parent in downs}
+    return sorted(set(graph) - parents)
 
 
 def single_head(app_root: str | Path, migrations_dir: str, exclude: str = "") -> str:
@@ -55,5 +61,10 @@ def single_head(app_root: str | Path, migrations_dir: str, exclude: str = "") ->
     ``exclude`` leaves out a revision of our own, so re-rendering a domain never
     chains its migration onto itself.
     """
-    found = [h for h in heads(Path(app_root) / migrations_dir / "versions") if h != exclude]
+    versions = Path(app_root) / migrations_dir / "versions"
+    graph = _graph(versions)
+    if exclude in graph:
+        # Rendering again: keep the parent the domain's migration already has.
+        return graph[exclude][0] if len(graph[exclude]) == 1 else ""
+    found = heads(versions)
     return found[0] if len(found) == 1 else ""

@@ -78,7 +78,7 @@ def package_dir(question: str, value: str) -> str:
     if message := app_path(question, value):
         return message
     parts = PurePosixPath(value).parts
-    if parts[0] == "src":
+    if parts[:1] == ("src",):
         parts = parts[1:]
     bad = [part for part in parts if not is_identifier(part)]
     if not parts or bad:
