@@ -14,6 +14,7 @@ from .layout import call
 from .migrations import single_head
 from .naming import module_path, package_dirs
 from .testcases import finder_cases
+from .types import MONEY_MIGRATION
 
 
 def domain_spec(
@@ -74,6 +75,7 @@ def path_depth(folder: str) -> int:
 
 GLOBALS = {
     "path_depth": path_depth,
+    "money_migration": MONEY_MIGRATION,
     "signature": signature,
     "domain_keys": domain_keys,
     "domain_spec": domain_spec,

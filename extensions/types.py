@@ -26,6 +26,8 @@ class FieldType:
 
 MONEY_PRECISION = 19
 MONEY_SCALE = 4
+# How a migration spells money; SQLite keeps the digits as text (see the model's Money).
+MONEY_MIGRATION = f'sa.Numeric(precision={MONEY_PRECISION}, scale={MONEY_SCALE}).with_variant(sa.String(length=24), "sqlite")'
 DATETIME_MIGRATION = (
     'sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")'
 )
@@ -84,7 +86,7 @@ def field_type(
         return FieldType(
             "Decimal",
             "Money",
-            f"sa.Numeric(precision={MONEY_PRECISION}, scale={MONEY_SCALE})",
+            "MONEY",
             schema,
             python_imports=("decimal:Decimal",),
         )

@@ -600,12 +600,15 @@ def test_field_type_of_an_unknown_kind_raises() -> None:
 
 
 @parametrize(("sign", "schema"), [("", ""), ("positive", "Positive"), ("signed", "Signed")])
-def test_money_is_numeric_19_4_in_migrations_and_its_sign_picks_the_schema(
+def test_money_uses_the_migrations_money_type_and_its_sign_picks_the_schema(
     sign: str, schema: str
 ) -> None:
     money = types.field_type("money", sign=sign)
 
-    assert (money.migration, money.schema) == (
-        "sa.Numeric(precision=19, scale=4)",
-        schema + "Amount",
+    assert (money.migration, money.schema) == ("MONEY", schema + "Amount")
+
+
+def test_money_in_migrations_is_numeric_19_4_and_text_on_sqlite() -> None:
+    assert types.MONEY_MIGRATION == (
+        'sa.Numeric(precision=19, scale=4).with_variant(sa.String(length=24), "sqlite")'
     )
