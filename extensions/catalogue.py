@@ -9,7 +9,7 @@ every list query has one behind it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ class Field:
     length: int | None = None
     enum: str | None = None
     values: tuple[str, ...] = ()
+    since: str | None = None  # the migration step that added it; None: the table's creation
 
     @property
     def has_default(self) -> bool:
@@ -106,6 +107,7 @@ class Finder:
     value: str | None = None
     start: str = ""
     end: str = ""
+    since: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,16 @@ class Domain:
     change: dict[str, str] = field(default_factory=dict)
     tenant_field: str | None = None
     soft_delete: bool = False
+    steps: tuple[str, ...] = ()  # migration steps released after the table's creation
+
+    def as_of(self, applied: set[str], *, soft_delete: bool) -> Domain:
+        """The domain as its migrations left it once ``applied`` steps had run."""
+        return replace(
+            self,
+            fields=[f for f in self.fields if f.since is None or f.since in applied],
+            finders=[f for f in self.finders if f.since is None or f.since in applied],
+            soft_delete=soft_delete,
+        )
 
     @property
     def snake(self) -> str:
@@ -269,6 +281,7 @@ def _field(raw: dict[str, Any]) -> Field:
         length=raw.get("length"),
         enum=raw.get("enum"),
         values=tuple(raw.get("values", ())),
+        since=raw.get("since"),
     )
 
 
@@ -307,4 +320,5 @@ def load_domain(
         change={name: str(value) for name, value in raw.get("change", {}).items()},
         tenant_field=tenant_field or None,
         soft_delete=soft_delete,
+        steps=tuple(step["step"] for step in raw.get("migrations", ())),
     )

@@ -108,6 +108,41 @@ def class_path(question: str, value: str) -> str:
     return ""
 
 
+def schema_change(domain: str, baseline: dict[str, object], table: str, tenant: str, soft_delete: bool) -> str:
+    """Stop an update whose answers would rewrite a migration the app has applied.
+
+    ``baseline`` is what the table was created with (recorded in the answers file).
+    Soft delete may be turned on later (a new migration step adds the column);
+    every other schema-affecting change stops here, before any file is touched.
+    """
+    was = {"table": table, "tenant_field": tenant, "soft_delete": soft_delete} | dict(baseline)
+    hint = "Keep the answer (copier update --data {name}={old}), or render the domain again under a new table_name and move the data yourself."
+    if table != was["table"]:
+        reason = f"table_name: {domain} created table {was['table']!r}; renaming it to {table!r} would rewrite its applied migration."
+        refuse(reason + " " + hint.format(name="table_name", old=was["table"]))
+    if tenant != was["tenant_field"]:
+        reason = (
+            f"include_tenant/tenant_field: {domain}'s table was created with tenant column {was['tenant_field'] or 'none'!r}, "
+            f"not {tenant or 'none'!r}; changing it rewrites every unique key and index and needs a tenant for existing rows, "
+            "which this template cannot choose."
+        )
+        old = f"{bool(was['tenant_field'])} --data tenant_field={was['tenant_field']}" if was["tenant_field"] else "false"
+        refuse(reason + " " + hint.format(name="include_tenant", old=old))
+    if was["soft_delete"] and not soft_delete:
+        refuse(
+            f"include_soft_delete: {domain}'s table has deleted_at; turning soft delete off would drop it and bring "
+            "soft-deleted rows back. Keep include_soft_delete=true (purge() removes rows for good)."
+        )
+    return "ok"
+
+
+def refuse(message: str) -> None:
+    """Stop Copier with ``message`` (shown without a traceback)."""
+    from copier.errors import UserMessageError
+
+    raise UserMessageError(message)
+
+
 def down_revision(value: str, own_revision: str) -> str:
     """Empty (a new history), or an Alembic revision id other than our own."""
     if value == "":

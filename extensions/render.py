@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import PurePosixPath
 from typing import Any
 
 from . import questions
 from .catalogue import Domain, domain_keys, load_domain
 from .formatting import ruff_format
+from .history import history, latest_step
 from .ids import revision_id
 from .imports import import_block
 from .layout import call
@@ -73,7 +75,19 @@ def path_depth(folder: str) -> int:
     return len(PurePosixPath(folder).parts)
 
 
+def baseline_of(table: str, tenant_field: str, soft_delete: bool) -> str:
+    """What the table is created with, recorded once in the answers file (as JSON)."""
+    return json.dumps({"table": table, "tenant_field": tenant_field, "soft_delete": soft_delete})
+
+
+def domain_head(domain: str) -> str:
+    """The newest migration step this template version knows for ``domain``."""
+    return latest_step(load_domain(domain))
+
+
 GLOBALS = {
+    "baseline_of": baseline_of,
+    "domain_head": domain_head,
     "path_depth": path_depth,
     "money_migration": MONEY_MIGRATION,
     "signature": signature,
@@ -125,4 +139,11 @@ def add_layout(context: dict[str, Any]) -> None:
         base_module=base_module,
         base_name=base_name,
         revision=revision_id(context["domain"], context["table_name"]),
+    )
+    baseline = context.get("schema_baseline") or {}
+    context["migrations"] = history(
+        d,
+        down_revision=context.get("down_revision") or "",
+        created_with_soft_delete=bool(baseline.get("soft_delete", d.soft_delete)),
+        soft_delete_after=context.get("soft_delete_after") or "",
     )

@@ -1,0 +1,408 @@
+"""`copier update` on apps that customised their files: nothing lost, migrations append-only.
+
+Each test builds a throw-away git repository of this template with release tags,
+renders an app from one tag, commits and customises it, then updates it to the next.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from alembic.script import ScriptDirectory
+from copier import run_copy, run_update
+
+from tests.conftest import ROOT, files, rendered_pytest
+
+pytestmark = pytest.mark.slow
+
+MODEL = "app/models/budgets/budget.py"
+SCHEMAS = "app/models/budgets/budget_schemas.py"
+REPOSITORY = "app/models/budgets/budget_repository.py"
+SCHEMA_TESTS = "tests/budgets/test_budget_schemas.py"
+MODEL_TEMPLATE = "template/{{ dest_dir }}/{{ models_filename }}.jinja"
+SCHEMAS_TEMPLATE = "template/{{ dest_dir }}/{{ schemas_filename }}.jinja"
+REPOSITORY_TEMPLATE = (
+    "template/{{ dest_dir }}/{% if with_repository %}{{ repository_filename }}{% endif %}.jinja"
+)
+SCHEMA_TESTS_TEMPLATE = "template/{{ tests_dir }}/{{ domain }}/test_{{ d.snake }}_schemas.py.jinja"
+
+
+def git(cwd: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args]
+    return subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+class Template:
+    """A throw-away git repository of this template, released tag by tag."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        tracked = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split(
+            "\0"
+        )
+        for name in filter(None, tracked):
+            if (ROOT / name).is_file():
+                (path / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, path / name)
+        git(path, "init", "-q")
+        self.release("v1.0.0")
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        target = self.path / name
+        text = target.read_text()
+        assert old in text, f"{old!r} not in {name}"
+        target.write_text(text.replace(old, new, 1))
+
+    def release(self, tag: str) -> str:
+        git(self.path, "add", "-A")
+        git(self.path, "commit", "-q", "--allow-empty", "-m", f"release {tag}")
+        git(self.path, "tag", tag)
+        return tag
+
+
+class App:
+    """An application under git, rendered from the template and then customised."""
+
+    def __init__(self, path: Path, template: Template) -> None:
+        self.path = path
+        self.template = template
+        path.mkdir()
+        git(path, "init", "-q")
+
+    def copy(self, ref: str = "v1.0.0", **data: Any) -> None:
+        run_copy(
+            str(self.template.path),
+            self.path,
+            data=data,
+            vcs_ref=ref,
+            defaults=True,
+            unsafe=True,
+            quiet=True,
+        )
+        self.commit(f"render {data.get('domain', 'budgets')}")
+
+    def update(self, domain: str = "budgets", ref: str = "HEAD", **data: Any) -> None:
+        run_update(
+            self.path,
+            data=data,
+            answers_file=f".copier/answers.{domain}.yml",
+            vcs_ref=ref,
+            defaults=True,
+            overwrite=True,
+            unsafe=True,
+            quiet=True,
+            conflict="inline",
+        )
+
+    def commit(self, message: str) -> None:
+        git(self.path, "add", "-A")
+        git(self.path, "commit", "-q", "--allow-empty", "-m", message)
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        """Replace ``old`` with ``new`` in a file; an empty ``old`` writes a new file."""
+        target = self.path / name
+        if not old:
+            target.write_text(new)
+            return
+        text = target.read_text()
+        assert old in text, f"{old!r} not in {name}"
+        target.write_text(text.replace(old, new, 1))
+
+    def read(self, name: str) -> str:
+        return (self.path / name).read_text()
+
+    def answers(self, domain: str = "budgets") -> dict[str, Any]:
+        data: dict[str, Any] = yaml.safe_load(self.read(f".copier/answers.{domain}.yml"))
+        return data
+
+    def conflicted(self) -> list[str]:
+        return sorted(
+            name
+            for name, content in files(self.path).items()
+            if not name.startswith(".git/") and (b"<<<<<<< " in content or name.endswith(".rej"))
+        )
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Template:
+    return Template(tmp_path / "template")
+
+
+@pytest.fixture
+def app(tmp_path: Path, template: Template) -> App:
+    return App(tmp_path / "app", template)
+
+
+HAND_EDITS: list[tuple[str, str, str]] = [
+    (
+        MODEL,
+        "    version: Mapped[int]",
+        "    memo: Mapped[str | None] = mapped_column(String(100))\n    version: Mapped[int]",
+    ),
+    # ...and the revision that adds it, named so the rendered drift test includes it.
+    (
+        "migrations/versions/memo00000001_budgets_add_memo.py",
+        "",
+        '"""Add budgets.memo."""\n\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
+        'revision = "memo00000001"\ndown_revision = "bd3fdfb84eab"\n\n\n'
+        "def upgrade() -> None:\n"
+        '    with op.batch_alter_table("budgets") as batch:\n'
+        '        batch.add_column(sa.Column("memo", sa.String(length=100), nullable=True))\n\n\n'
+        "def downgrade() -> None:\n"
+        '    with op.batch_alter_table("budgets") as batch:\n'
+        '        batch.drop_column("memo")\n',
+    ),
+    (
+        REPOSITORY,
+        "    def _owned(",
+        '    async def count_all(self) -> int:\n        """Every budget of every tenant (admin use)."""\n'
+        "        return await self._session.scalar(select(func.count()).select_from(Budget)) or 0\n\n"
+        "    def _owned(",
+    ),
+    (
+        SCHEMAS,
+        '    """What a caller sends to create a budget."""\n',
+        '    """What a caller sends to create a budget."""\n\n'
+        '    @model_validator(mode="after")\n'
+        "    def _name_is_not_shouting(self) -> Self:\n"
+        "        if self.name.isupper():\n"
+        '            raise ValueError("name must not be all capitals")\n'
+        "        return self\n",
+    ),
+]
+HAND_TEST = '\n\ndef test_a_shouting_name_is_rejected() -> None:\n    with pytest.raises(ValidationError, match="capitals"):\n        BudgetCreate.model_validate(budget_values(name="FOOD"))\n'
+TEMPLATE_CHANGES: list[tuple[str, str, str, str]] = [
+    (
+        MODEL_TEMPLATE,
+        "The current time, timezone-aware, in UTC.",
+        "Now, timezone-aware, in UTC.",
+        MODEL,
+    ),
+    (REPOSITORY_TEMPLATE, "DEFAULT_LIMIT = 50", "DEFAULT_LIMIT = 100", REPOSITORY),
+    (SCHEMAS_TEMPLATE, "as callers read it.", "as callers read it back.", SCHEMAS),
+    (
+        SCHEMA_TESTS_TEMPLATE,
+        "_is_accepted() -> None:",
+        "_passes_validation() -> None:",
+        SCHEMA_TESTS,
+    ),
+]
+
+
+def test_hand_edits_survive_a_release_that_changes_other_lines(
+    app: App, template: Template
+) -> None:
+    app.copy(include_tenant=True, include_soft_delete=True)
+    for name, old, new in HAND_EDITS:
+        app.edit(name, old, new)
+    (app.path / SCHEMA_TESTS).write_text(app.read(SCHEMA_TESTS) + HAND_TEST)
+    app.commit("customise")
+    for name, old, new, _ in TEMPLATE_CHANGES:
+        template.edit(name, old, new)
+    template.release("v1.1.0")
+
+    app.update()
+
+    assert app.conflicted() == []
+    for name, _, new in HAND_EDITS:
+        assert new in app.read(name), name
+    assert HAND_TEST in app.read(SCHEMA_TESTS)
+    for _, _, new, rendered in TEMPLATE_CHANGES:
+        assert new in app.read(rendered), rendered
+    assert app.answers()["_commit"] == "v1.1.0"
+    result = rendered_pytest(app.path)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_a_release_that_changes_the_users_lines_shows_both_sides(
+    app: App, template: Template
+) -> None:
+    app.copy()
+    app.edit(REPOSITORY, "DEFAULT_LIMIT = 50", "DEFAULT_LIMIT = 20")
+    app.commit("smaller pages")
+    template.edit(REPOSITORY_TEMPLATE, "DEFAULT_LIMIT = 50", "DEFAULT_LIMIT = 100")
+    template.release("v1.1.0")
+
+    app.update()
+
+    assert app.conflicted() == [REPOSITORY]
+    text = app.read(REPOSITORY)
+    assert "<<<<<<< " in text and ">>>>>>> " in text
+    assert "DEFAULT_LIMIT = 20" in text and "DEFAULT_LIMIT = 100" in text
+
+
+def _add_notes_release(template: Template) -> str:
+    """A release that adds a nullable column (a new migration step) and a new file."""
+    template.edit(
+        "extensions/domains/budgets.yml",
+        "  - {name: rollover_enabled,",
+        "  - {name: notes, type: str, length: 500, nullable: true, since: add_notes, doc: Free-text notes.}\n"
+        "  - {name: rollover_enabled,",
+    )
+    (template.path / "extensions/domains/budgets.yml").write_text(
+        (template.path / "extensions/domains/budgets.yml").read_text()
+        + "migrations:\n  - {step: add_notes}\n"
+    )
+    (template.path / "template/{{ dest_dir }}/py.typed").write_text("")
+    return template.release("v1.1.0")
+
+
+def _heads(app: App) -> list[str]:
+    return list(ScriptDirectory(str(app.path / "migrations")).get_heads())
+
+
+def test_a_release_with_a_schema_change_adds_a_migration_and_keeps_the_old_one(
+    app: App, template: Template
+) -> None:
+    app.copy(include_tenant=True)
+    before = {
+        name: body for name, body in files(app.path).items() if name.startswith("migrations/")
+    }
+    _add_notes_release(template)
+
+    app.update()
+
+    after = {name: body for name, body in files(app.path).items() if name.startswith("migrations/")}
+    assert {name: after[name] for name in before} == before
+    added = sorted(set(after) - set(before))
+    assert len(added) == 1 and added[0].endswith("_budgets_add_notes.py")
+    assert (app.path / "app/models/budgets/py.typed").exists()
+    assert "notes: Mapped[str | None]" in app.read(MODEL)
+    assert len(_heads(app)) == 1
+    result = rendered_pytest(app.path)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_three_domains_update_one_at_a_time(app: App, template: Template) -> None:
+    for domain in ("budgets", "goals", "net_worth"):
+        app.copy(domain=domain, include_tenant=domain != "goals")
+    template.edit(MODEL_TEMPLATE, "The current time, timezone-aware, in UTC.", "Now, in UTC.")
+    template.release("v1.1.0")
+
+    for domain in ("budgets", "goals", "net_worth"):
+        others = {
+            n: b
+            for n, b in files(app.path).items()
+            if f"/{domain}/" not in n and f".{domain}." not in n
+        }
+        answers_before = app.answers(domain)
+
+        app.update(domain)
+
+        now = files(app.path)
+        changed = sorted(
+            n for n, b in others.items() if now.get(n) != b and not n.startswith(".git/")
+        )
+        assert changed == [], f"updating {domain} changed {changed}"
+        answers = app.answers(domain)
+        assert answers["_commit"] == "v1.1.0"
+        assert {k: v for k, v in answers.items() if k != "_commit"} == {
+            k: v for k, v in answers_before.items() if k != "_commit"
+        }
+        app.commit(f"update {domain}")
+    assert len(_heads(app)) == 1
+    assert rendered_pytest(app.path).returncode == 0
+
+
+def test_turning_soft_delete_on_adds_a_migration_step(app: App) -> None:
+    app.copy()
+    create = {n: b for n, b in files(app.path).items() if n.startswith("migrations/")}
+
+    app.update(include_soft_delete=True)
+
+    migrations = {n: b for n, b in files(app.path).items() if n.startswith("migrations/")}
+    assert {n: migrations[n] for n in create} == create
+    added = sorted(set(migrations) - set(create))
+    assert len(added) == 1 and added[0].endswith("_budgets_add_soft_delete.py")
+    assert app.answers()["soft_delete_after"] == "create"
+    assert "deleted_at: Mapped[datetime | None]" in app.read(MODEL)
+    result = rendered_pytest(app.path)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("created", "changed", "message"),
+    [
+        (
+            {"include_soft_delete": True},
+            {"include_soft_delete": False},
+            "include_soft_delete: budgets's table has deleted_at",
+        ),
+        (
+            {},
+            {"include_tenant": True},
+            "include_tenant/tenant_field: budgets's table was created with tenant column 'none'",
+        ),
+        (
+            {"include_tenant": True},
+            {"include_tenant": False},
+            "created with tenant column 'tenant_id'",
+        ),
+        ({"include_tenant": True}, {"tenant_field": "org_id"}, "not 'org_id'"),
+        ({}, {"table_name": "fin_budgets"}, "table_name: budgets created table 'budgets'"),
+    ],
+    ids=["soft-delete-off", "tenancy-on", "tenancy-off", "tenant-renamed", "table-renamed"],
+)
+def test_a_schema_change_that_would_rewrite_a_migration_stops_the_update(
+    app: App, created: dict[str, Any], changed: dict[str, Any], message: str
+) -> None:
+    app.copy(**created)
+    before = files(app.path)
+
+    with pytest.raises(Exception, match=message.replace("(", r"\(")) as raised:
+        app.update(**changed)
+
+    assert type(raised.value).__name__ == "UserMessageError"
+    assert files(app.path) == before
+    assert git(app.path, "status", "--porcelain") == ""
+
+
+def test_soft_delete_on_then_tenancy_on(app: App) -> None:
+    app.copy()
+    app.update(include_soft_delete=True)
+    app.commit("soft delete")
+    before = files(app.path)
+
+    with pytest.raises(Exception, match="include_tenant/tenant_field"):
+        app.update(include_tenant=True)
+
+    assert files(app.path) == before
+
+
+def test_an_update_without_a_recorded_commit_stops_with_a_message(app: App) -> None:
+    app.copy()
+    answers = app.path / ".copier/answers.budgets.yml"
+    answers.write_text(
+        "".join(
+            line for line in answers.read_text().splitlines(True) if not line.startswith("_commit")
+        )
+    )
+    app.commit("lost _commit")
+    before = files(app.path)
+
+    with pytest.raises(Exception, match="old template"):
+        app.update()
+
+    assert files(app.path) == before
+
+
+def test_an_update_of_a_dirty_worktree_stops_with_a_message(app: App, template: Template) -> None:
+    app.copy()
+    app.edit(MODEL, "    version: Mapped[int]", "    memo: Mapped[str]\n    version: Mapped[int]")
+    template.edit(MODEL_TEMPLATE, "The current time, timezone-aware, in UTC.", "Now, in UTC.")
+    template.release("v1.1.0")
+    before = files(app.path)
+
+    with pytest.raises(Exception, match="dirty"):
+        app.update()
+
+    assert files(app.path) == before
+
+
+Check = Callable[[App], None]
