@@ -58,7 +58,11 @@ class Step:
 
 
 def history(
-    domain: Domain, *, down_revision: str, created_with_soft_delete: bool, soft_delete_after: str = ""
+    domain: Domain,
+    *,
+    down_revision: str,
+    created_with_soft_delete: bool,
+    soft_delete_after: str = "",
 ) -> list[Step]:
     """Every migration step of ``domain`` in order, the creation first.
 
@@ -69,7 +73,9 @@ def history(
     names = [CREATE, *domain.steps]
     if soft_delete_after and domain.soft_delete and not created_with_soft_delete:
         if soft_delete_after not in names:
-            raise ValueError(f"soft_delete_after: {soft_delete_after!r} is not a step of {domain.key}")
+            raise ValueError(
+                f"soft_delete_after: {soft_delete_after!r} is not a step of {domain.key}"
+            )
         names.insert(names.index(soft_delete_after) + 1, ADD_SOFT_DELETE)
     steps: list[Step] = []
     applied: set[str] = set()

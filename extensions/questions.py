@@ -7,7 +7,9 @@ the answer given and what is allowed. Copier shows it and writes nothing.
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+
+import yaml
 
 from .catalogue import load_domain
 from .naming import is_identifier
@@ -108,7 +110,9 @@ def class_path(question: str, value: str) -> str:
     return ""
 
 
-def schema_change(domain: str, baseline: dict[str, object], table: str, tenant: str, soft_delete: bool) -> str:
+def schema_change(
+    domain: str, baseline: dict[str, object], table: str, tenant: str, soft_delete: bool
+) -> str:
     """Stop an update whose answers would rewrite a migration the app has applied.
 
     ``baseline`` is what the table was created with (recorded in the answers file).
@@ -126,12 +130,60 @@ def schema_change(domain: str, baseline: dict[str, object], table: str, tenant: 
             f"not {tenant or 'none'!r}; changing it rewrites every unique key and index and needs a tenant for existing rows, "
             "which this template cannot choose."
         )
-        old = f"{bool(was['tenant_field'])} --data tenant_field={was['tenant_field']}" if was["tenant_field"] else "false"
+        old = (
+            f"{bool(was['tenant_field'])} --data tenant_field={was['tenant_field']}"
+            if was["tenant_field"]
+            else "false"
+        )
         refuse(reason + " " + hint.format(name="include_tenant", old=old))
     if was["soft_delete"] and not soft_delete:
         refuse(
             f"include_soft_delete: {domain}'s table has deleted_at; turning soft delete off would drop it and bring "
             "soft-deleted rows back. Keep include_soft_delete=true (purge() removes rows for good)."
+        )
+    return "ok"
+
+
+# Answers that decide where rendered files live; changing one on update would make
+# Copier delete the old files, hand edits included, without showing a conflict.
+PLACEMENT = (
+    "dest_dir",
+    "models_filename",
+    "schemas_filename",
+    "repository_filename",
+    "tests_dir",
+    "migrations_dir",
+)
+
+
+def layout_change(app_root: str, domain: str, answers: dict[str, object]) -> str:
+    """Stop an update that would delete files of the app's (possibly edited) code.
+
+    Reads what the domain's answers file recorded before this update and compares.
+    """
+    recorded = Path(app_root) / f".copier/answers.{domain}.yml"
+    if not recorded.is_file():
+        return "ok"
+    before = yaml.safe_load(recorded.read_text(encoding="utf-8")) or {}
+    if before.get("with_repository", True) and not answers["with_repository"]:
+        old = [
+            f"{before['dest_dir']}/{before['repository_filename']}",
+            f"{before['tests_dir']}/{domain}/test_{load_domain(domain).snake}_repository.py",
+        ]
+        present = [name for name in old if (Path(app_root) / name).exists()]
+        if present:
+            refuse(
+                f"with_repository: turning the repository off would delete {', '.join(present)}, which may hold "
+                "your own code. If you no longer need them, delete them yourself (git rm), commit, and update again."
+            )
+    for question in PLACEMENT:
+        old_value, new_value = before.get(question), answers.get(question)
+        if old_value is None or new_value is None or old_value == new_value:
+            continue
+        refuse(
+            f"{question}: changing {old_value!r} to {new_value!r} on update would make Copier delete the files at "
+            f"the old place, hand edits included. Move them yourself (git mv), set {question}: {new_value} in "
+            f"{recorded.relative_to(app_root)}, commit, and update again."
         )
     return "ok"
 

@@ -406,3 +406,52 @@ def test_an_update_of_a_dirty_worktree_stops_with_a_message(app: App, template: 
 
 
 Check = Callable[[App], None]
+
+
+def test_turning_the_repository_off_keeps_an_edited_repository_file_in_conflict(app: App) -> None:
+    app.copy()
+    app.edit(
+        REPOSITORY,
+        "    def _owned(",
+        '    async def mine(self) -> None:\n        """Mine."""\n\n    def _owned(',
+    )
+    app.commit("extend the repository")
+
+    before = files(app.path)
+
+    with pytest.raises(Exception, match="with_repository: turning the repository off would delete"):
+        app.update(with_repository=False)
+
+    assert files(app.path) == before
+
+
+def test_the_repository_goes_once_the_user_has_removed_its_files(app: App) -> None:
+    app.copy()
+    git(app.path, "rm", "-q", REPOSITORY, "tests/budgets/test_budget_repository.py")
+    app.commit("drop our repository")
+
+    app.update(with_repository=False)
+
+    assert not (app.path / REPOSITORY).exists()
+    assert "SqlResource(" in app.read("app/models/budgets/__init__.py")
+    assert rendered_pytest(app.path).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("models_filename", "models.py"),
+        ("dest_dir", "app/persistence/budgets"),
+        ("tests_dir", "test"),
+    ],
+)
+def test_moving_rendered_files_on_update_stops_with_instructions(
+    app: App, question: str, value: str
+) -> None:
+    app.copy()
+    before = files(app.path)
+
+    with pytest.raises(Exception, match=f"{question}: changing .* Move them yourself"):
+        app.update(**{question: value})
+
+    assert files(app.path) == before
