@@ -8,8 +8,8 @@ python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0
 python3 -m uv sync --frozen --group dev --quiet
 run() { python3 -m uv run --frozen --no-sync "$@"; }
 
-run ruff format --check extensions tests
-run ruff check extensions tests
+run ruff format --check extensions tests benchmarks
+run ruff check extensions tests benchmarks
 run mypy
 run mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
 run python -m pytest -n 2 "$@"
