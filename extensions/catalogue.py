@@ -48,7 +48,8 @@ class Field:
         if self.kind == "enum":
             return f"{self.enum}.{str(self.default).upper()}"
         if self.kind == "money":
-            return f'Decimal("{self.default}")'
+            text = str(self.default)
+            return f"Decimal({text})" if text.isdigit() else f'Decimal("{text}")'
         if isinstance(self.default, str):
             return json.dumps(self.default)
         return repr(self.default)

@@ -17,8 +17,24 @@ class FormattingError(RuntimeError):
     """Ruff is missing, or refused the rendered code (a template bug)."""
 
 
+PINNED = "0.17"  # ruff's style changes only with its minor version
+
+
 @cache
 def _ruff() -> str:
+    binary = _find_ruff()
+    version = subprocess.run(
+        [binary, "--version"], capture_output=True, text=True, check=False
+    ).stdout
+    if not version.startswith(f"ruff {PINNED}."):
+        raise FormattingError(
+            f"fin-infra-persistence renders with ruff {PINNED}.x (byte-identical output), found "
+            f"{version.strip() or 'no version'}: pipx inject copier 'ruff=={PINNED}.6'"
+        )
+    return binary
+
+
+def _find_ruff() -> str:
     try:
         from ruff.__main__ import find_ruff_bin
     except ImportError:
@@ -26,8 +42,8 @@ def _ruff() -> str:
         if found is None:
             raise FormattingError(
                 "fin-infra-persistence formats the code it renders with ruff, which is "
-                "not installed where Copier runs: pipx inject copier ruff "
-                "(or pip install ruff next to copier)"
+                f"not installed where Copier runs: pipx inject copier 'ruff=={PINNED}.6' "
+                "(or pip install it next to copier)"
             ) from None
         return found
     return str(find_ruff_bin())

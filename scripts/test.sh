@@ -11,5 +11,5 @@ run() { python3 -m uv run --frozen --no-sync "$@"; }
 run ruff format --check extensions tests benchmarks
 run ruff check extensions tests benchmarks
 run mypy
-run mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
+NO_MKDOCS_2_WARNING=1 run mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
 run python -m pytest -n 2 "$@"

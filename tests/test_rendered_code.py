@@ -84,7 +84,9 @@ def test_ruff_format_leaves_every_rendered_file_unchanged(rendered: Path) -> Non
 
 
 def test_ruff_check_finds_nothing(rendered: Path) -> None:
-    result = run([tool("ruff"), "check", "--isolated", "--select", LINT_RULES, "."], rendered)
+    result = run(
+        [tool("ruff"), "check", "--isolated", "--extend-select", LINT_RULES, "."], rendered
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
 
