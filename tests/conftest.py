@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from copier import run_copy
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 # Scripts run inside rendered apps, never imported here.
@@ -77,3 +83,41 @@ def app(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "project"
     folder.mkdir()
     yield folder
+
+
+SERVERS = {"postgresql": "FIP_POSTGRES_URL", "mariadb": "FIP_MARIADB_URL"}
+
+
+async def _execute(url: str, statement: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+def fresh_database(server: str) -> Iterator[str]:
+    """A fresh, empty database on ``server``, dropped afterwards (use with yield from).
+
+    Skips when the server's URL is not set or the server is unreachable, unless
+    FIP_REQUIRE_DATABASES=1 (as in CI), which fails the test instead.
+    """
+    variable = SERVERS[server]
+    server_url = os.environ.get(variable)
+    required = os.environ.get("FIP_REQUIRE_DATABASES") == "1"
+    if not server_url:
+        if required:
+            pytest.fail(f"{variable} is not set, and FIP_REQUIRE_DATABASES=1 requires {server}")
+        pytest.skip(f"{variable} is not set: no {server} server to test against")
+    name = f"fip_{uuid.uuid4().hex[:12]}"
+    try:
+        asyncio.run(_execute(server_url, f"CREATE DATABASE {name}"))
+    except (OSError, DBAPIError) as error:
+        if required:
+            pytest.fail(f"{server} at {variable} is unreachable: {error}")
+        pytest.skip(f"{server} at {variable} is unreachable: {error}")
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_execute(server_url, f"DROP DATABASE {name}"))

@@ -328,7 +328,7 @@ def test_load_domain_of_an_unknown_domain_names_the_known_ones() -> None:
         ("budgets.name", True, "str | None = Field(default=None, min_length=1, max_length=200)"),
         ("goals.description", False, "str | None = Field(default=None, max_length=1000)"),
         ("goals.target_amount", False, "PositiveAmount"),
-        ("goals.current_amount", False, 'Amount = Decimal("0")'),
+        ("goals.current_amount", False, "Amount = Decimal(0)"),
         ("goals.current_amount", True, "Amount | None = None"),
         ("budgets.categories", False, "dict[str, Amount] = Field(default_factory=dict)"),
         ("budgets.categories", True, "dict[str, Amount] | None = None"),
@@ -352,7 +352,7 @@ def test_python_default_is_python_source_for_enums_money_strings_and_booleans() 
 
     defaults = [f.python_default for f in [*fields, net_worth.field("base_currency")]]
 
-    assert defaults == ["GoalStatus.ACTIVE", 'Decimal("0")', "False", '"USD"']
+    assert defaults == ["GoalStatus.ACTIVE", "Decimal(0)", "False", '"USD"']
 
 
 @parametrize(
