@@ -144,6 +144,11 @@ class Domain:
     tenant_field: str | None = None
     soft_delete: bool = False
     steps: tuple[str, ...] = ()  # migration steps released after the table's creation
+    rls: bool = False  # PostgreSQL row-level security on the tenant column
+
+    @property
+    def rls_policy(self) -> str:
+        return db_identifier(self.table, "tenant_isolation")
 
     def as_of(self, applied: set[str], *, soft_delete: bool) -> Domain:
         """The domain as its migrations left it once ``applied`` steps had run."""

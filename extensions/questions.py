@@ -111,7 +111,12 @@ def class_path(question: str, value: str) -> str:
 
 
 def schema_change(
-    domain: str, baseline: dict[str, object], table: str, tenant: str, soft_delete: bool
+    domain: str,
+    baseline: dict[str, object],
+    table: str,
+    tenant: str,
+    soft_delete: bool,
+    rls: bool = False,
 ) -> str:
     """Stop an update whose answers would rewrite a migration the app has applied.
 
@@ -119,7 +124,9 @@ def schema_change(
     Soft delete may be turned on later (a new migration step adds the column);
     every other schema-affecting change stops here, before any file is touched.
     """
-    was = {"table": table, "tenant_field": tenant, "soft_delete": soft_delete} | dict(baseline)
+    was = {"table": table, "tenant_field": tenant, "soft_delete": soft_delete, "rls": rls} | dict(
+        baseline
+    )
     hint = "Keep the answer (copier update --data {name}={old}), or render the domain again under a new table_name and move the data yourself."
     if table != was["table"]:
         reason = f"table_name: {domain} created table {was['table']!r}; renaming it to {table!r} would rewrite its applied migration."
@@ -136,6 +143,13 @@ def schema_change(
             else "false"
         )
         refuse(reason + " " + hint.format(name="include_tenant", old=old))
+    if tenant and bool(was["rls"]) != rls:
+        refuse(
+            f"tenant_isolation: {domain}'s table was created {'with' if was['rls'] else 'without'} row-level security; "
+            "changing that on update would rewrite its applied migration. Keep the answer "
+            f"(copier update --data tenant_isolation={'column+rls' if was['rls'] else 'column'}), or add the policy "
+            "in a revision of your own."
+        )
     if was["soft_delete"] and not soft_delete:
         refuse(
             f"include_soft_delete: {domain}'s table has deleted_at; turning soft delete off would drop it and bring "

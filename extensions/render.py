@@ -75,9 +75,11 @@ def path_depth(folder: str) -> int:
     return len(PurePosixPath(folder).parts)
 
 
-def baseline_of(table: str, tenant_field: str, soft_delete: bool) -> str:
+def baseline_of(table: str, tenant_field: str, soft_delete: bool, rls: bool = False) -> str:
     """What the table is created with, recorded once in the answers file (as JSON)."""
-    return json.dumps({"table": table, "tenant_field": tenant_field, "soft_delete": soft_delete})
+    return json.dumps(
+        {"table": table, "tenant_field": tenant_field, "soft_delete": soft_delete, "rls": rls}
+    )
 
 
 def domain_head(domain: str) -> str:
@@ -122,6 +124,7 @@ def add_layout(context: dict[str, Any]) -> None:
     d = domain_spec(
         context["domain"], context["table_name"], tenant, bool(context.get("include_soft_delete"))
     )
+    d.rls = bool(tenant) and context.get("tenant_isolation") == "column+rls"
     package = module_path(context["dest_dir"])
     if context.get("orm_base") == "svc_infra":
         base_module, base_name = "svc_infra.db.sql.base", "ModelBase"

@@ -18,6 +18,7 @@ OWN_REVISION = revision_id("budgets", "budgets")
 BAD_ANSWERS: list[tuple[dict[str, Any], str, str]] = [
     ({"domain": "loans"}, "domain", "budgets"),
     ({"orm_base": "sqlmodel"}, "orm_base", "svc_infra"),
+    ({"include_tenant": True, "tenant_isolation": "rls-only"}, "tenant_isolation", "column+rls"),
     ({"table_name": "teams"}, "table_name", "svc-infra"),
     ({"table_name": "audit_logs"}, "table_name", "svc-infra"),
     ({"table_name": "Budgets"}, "table_name", "lower-case identifier"),

@@ -346,8 +346,20 @@ def test_turning_soft_delete_on_adds_a_migration_step(app: App) -> None:
         ),
         ({"include_tenant": True}, {"tenant_field": "org_id"}, "not 'org_id'"),
         ({}, {"table_name": "fin_budgets"}, "table_name: budgets created table 'budgets'"),
+        (
+            {"include_tenant": True},
+            {"tenant_isolation": "column+rls"},
+            "tenant_isolation: budgets's table was created without row-level security",
+        ),
     ],
-    ids=["soft-delete-off", "tenancy-on", "tenancy-off", "tenant-renamed", "table-renamed"],
+    ids=[
+        "soft-delete-off",
+        "tenancy-on",
+        "tenancy-off",
+        "tenant-renamed",
+        "table-renamed",
+        "rls-on",
+    ],
 )
 def test_a_schema_change_that_would_rewrite_a_migration_stops_the_update(
     app: App, created: dict[str, Any], changed: dict[str, Any], message: str
