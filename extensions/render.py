@@ -15,7 +15,7 @@ from .imports import import_block
 from .layout import call
 from .migrations import single_head
 from .naming import module_path, package_dirs
-from .testcases import finder_cases
+from .testcases import check_violation, finder_cases
 from .types import MONEY_MIGRATION
 
 
@@ -103,6 +103,7 @@ GLOBALS = {
     "check": questions,
     "call": call,
     "finder_cases": finder_cases,
+    "check_violation": check_violation,
 }
 
 

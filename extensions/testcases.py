@@ -70,5 +70,18 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
     raise ValueError(f"no test case for finder kind {kind!r}")
 
 
+def check_violation(domain: Domain) -> dict[str, str]:
+    """Fields (as Python source) that break the domain's first CHECK constraint.
+
+    >>> from .catalogue import load_domain
+    >>> check_violation(load_domain("goals"))
+    {'target_amount': 'Decimal(-1)'}
+    """
+    if domain.date_ranges:
+        return {domain.date_ranges[0]["end"]: "date(2000, 1, 1)"}
+    first = domain.checks[0].sql.split()[0]
+    return {first: "Decimal(-1)"}
+
+
 def finder_cases(domain: Domain) -> list[FinderCase]:
     return [finder_case(domain, finder) for finder in domain.finders]
