@@ -291,11 +291,6 @@ def _field(raw: dict[str, Any]) -> Field:
     )
 
 
-def catalogue_entry(key: str) -> dict[str, Any]:
-    """The raw catalogue data of one domain (defaults for questions come from here)."""
-    return dict(_raw(key))
-
-
 def load_domain(
     key: str,
     *,

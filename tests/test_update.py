@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -415,9 +414,6 @@ def test_an_update_of_a_dirty_worktree_stops_with_a_message(app: App, template: 
         app.update()
 
     assert files(app.path) == before
-
-
-Check = Callable[[App], None]
 
 
 def test_turning_the_repository_off_keeps_an_edited_repository_file_in_conflict(app: App) -> None:
