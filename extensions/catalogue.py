@@ -297,6 +297,7 @@ def load_domain(
     table: str | None = None,
     tenant_field: str | None = None,
     soft_delete: bool = False,
+    rls: bool = False,
 ) -> Domain:
     """The domain ``key`` with the user's options applied."""
     raw = _raw(key)
@@ -321,5 +322,6 @@ def load_domain(
         change={name: str(value) for name, value in raw.get("change", {}).items()},
         tenant_field=tenant_field or None,
         soft_delete=soft_delete,
+        rls=rls,
         steps=tuple(step["step"] for step in raw.get("migrations", ())),
     )

@@ -20,11 +20,19 @@ from .types import MONEY_MIGRATION
 
 
 def domain_spec(
-    domain: str, table: str = "", tenant_field: str = "", soft_delete: bool = False
+    domain: str,
+    table: str = "",
+    tenant_field: str = "",
+    soft_delete: bool = False,
+    rls: bool = False,
 ) -> Domain:
     """The catalogue entry of ``domain`` with the user's answers applied."""
     return load_domain(
-        domain, table=table or None, tenant_field=tenant_field or None, soft_delete=soft_delete
+        domain,
+        table=table or None,
+        tenant_field=tenant_field or None,
+        soft_delete=soft_delete,
+        rls=rls,
     )
 
 
@@ -123,31 +131,35 @@ def add_layout(context: dict[str, Any]) -> None:
     """Derived names every template uses, computed once from the answers."""
     tenant = context.get("tenant_field", "") if context.get("include_tenant") else ""
     d = domain_spec(
-        context["domain"], context["table_name"], tenant, bool(context.get("include_soft_delete"))
+        context["domain"],
+        context["table_name"],
+        tenant,
+        bool(context.get("include_soft_delete")),
+        rls=bool(tenant) and context.get("tenant_isolation") == "column+rls",
     )
-    d.rls = bool(tenant) and context.get("tenant_isolation") == "column+rls"
     package = module_path(context["dest_dir"])
+    first_party = {package.split(".")[0]}
     if context.get("orm_base") == "svc_infra":
         base_module, base_name = "svc_infra.db.sql.base", "ModelBase"
     else:
         base_module, _, base_name = context.get("base_class", "app.db.base.Base").rpartition(".")
+        first_party.add(base_module.split(".")[0])
+    baseline = context.get("schema_baseline") or {}
+    migrations = history(
+        d,
+        down_revision=context.get("down_revision") or "",
+        created_with_soft_delete=bool(baseline.get("soft_delete", d.soft_delete)),
+        soft_delete_after=context.get("soft_delete_after") or "",
+    )
     context.update(
         d=d,
         package=package,
-        first_party=[package.split(".")[0], base_module.split(".")[0]]
-        if context.get("orm_base") != "svc_infra"
-        else [package.split(".")[0]],
+        first_party=sorted(first_party),
         model_module=context["models_filename"].removesuffix(".py"),
         schemas_module=context["schemas_filename"].removesuffix(".py"),
         repository_module=str(context.get("repository_filename") or "").removesuffix(".py"),
         base_module=base_module,
         base_name=base_name,
-        revision=revision_id(context["domain"], context["table_name"]),
-    )
-    baseline = context.get("schema_baseline") or {}
-    context["migrations"] = history(
-        d,
-        down_revision=context.get("down_revision") or "",
-        created_with_soft_delete=bool(baseline.get("soft_delete", d.soft_delete)),
-        soft_delete_after=context.get("soft_delete_after") or "",
+        migrations=migrations,
+        revision=migrations[0].revision,
     )
