@@ -34,6 +34,12 @@ for table in {base}.metadata.tables.values():
         table.to_metadata(app_metadata)"""
 
 
+SVC_INFRA_EXCEPTION = (
+    "(An app that has a users table and migrates svc-infra's own tables keeps"
+    " target_metadata as it is and adds only the import of the domain.)"
+)
+
+
 def env_file(app_root: str | Path, migrations_dir: str) -> Path:
     """Where Alembic's ``env.py`` lives in the app."""
     return Path(app_root) / migrations_dir / "env.py"
@@ -294,6 +300,8 @@ def alembic_message(
     if advice.replace:
         parts.append("and replace\n\n" + _indent(advice.replace))
         parts.append("with\n\n" + _indent(advice.target))
+        if "svc_infra_tables" in advice.target:
+            parts.append(SVC_INFRA_EXCEPTION)
     elif advice.target:
         parts.append("and set\n\n" + _indent(advice.target))
     return "\n\n".join(parts)
