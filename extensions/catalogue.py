@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .layout import call
 from .naming import db_identifier, humanize, plural, snake
 from .types import FieldType, field_type
 
@@ -61,12 +62,14 @@ class Field:
     def schema_line(self, *, partial: bool = False) -> str:
         """``name: annotation = default`` for a Pydantic schema; ``partial`` for updates.
 
+        Laid out for a class body (4 spaces in), split when longer than a line.
+
         >>> load_domain("budgets").field("name").schema_line()
-        'name: str = Field(min_length=1, max_length=200)'
+        'name: Text = Field(min_length=1, max_length=200)'
         """
         annotation = self.type.schema
         if self.kind == "money_map":
-            annotation = "dict[str, Amount]"
+            annotation = "dict[Category, Amount]"
         constraints = []
         if self.kind == "str":
             constraints = ([] if self.nullable else ["min_length=1"]) + [
@@ -82,15 +85,16 @@ class Field:
             default = self.python_default
         else:
             default = ""
+        head = f"{self.name}: {annotation}"
         if constraints:
             if default == "dict":
                 args = ["default_factory=dict", *constraints]
             else:
                 args = ([f"default={default}"] if default else []) + constraints
-            return f"{self.name}: {annotation} = Field({', '.join(args)})"
+            return call(f"{head} = Field", args, indent=4)
         if default == "dict":
-            return f"{self.name}: {annotation} = Field(default_factory=dict)"
-        return f"{self.name}: {annotation}" + (f" = {default}" if default else "")
+            return call(f"{head} = Field", ["default_factory=dict"], indent=4)
+        return head + (f" = {default}" if default else "")
 
     @property
     def enum_members(self) -> list[tuple[str, str]]:

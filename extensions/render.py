@@ -8,11 +8,16 @@ from typing import Any
 
 from . import questions
 from .catalogue import Domain, domain_keys, load_domain
-from .formatting import ruff_format
 from .history import history, latest_step
 from .ids import revision_id
 from .imports import import_block
-from .layout import call
+from .file_imports import (
+    migration_imports,
+    model_imports,
+    repository_imports,
+    schemas_imports,
+)
+from .layout import argument, call, python_string
 from .migrations import single_head
 from .naming import module_path, package_dirs
 from .testcases import check_violation, finder_cases
@@ -110,6 +115,11 @@ GLOBALS = {
     "shared_packages": shared_packages,
     "check": questions,
     "call": call,
+    "argument": argument,
+    "model_imports": model_imports,
+    "schemas_imports": schemas_imports,
+    "repository_imports": repository_imports,
+    "migration_imports": migration_imports,
     "finder_cases": finder_cases,
     "check_violation": check_violation,
 }
@@ -122,7 +132,7 @@ def format_filter_param(name: str, domain: Domain) -> str:
 
 FILTERS = {
     "format_filter_param": format_filter_param,
-    "ruff_format": ruff_format,
+    "python_string": python_string,
     "import_block": import_block,
 }
 

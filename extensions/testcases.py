@@ -16,7 +16,7 @@ class FinderCase:
     finder: Finder
     match: dict[str, str]
     miss: dict[str, str]
-    args: str
+    args: list[str]  # the finder's positional arguments, as Python source
 
     @property
     def returns_one(self) -> bool:
@@ -33,14 +33,14 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
     >>> from .catalogue import load_domain
     >>> budgets = load_domain("budgets")
     >>> finder_case(budgets, budgets.finders[1]).args
-    'BudgetPeriod.WEEKLY'
+    ['BudgetPeriod.WEEKLY']
     """
     kind, field = finder.kind, finder.field
     if kind == "equals":
         values = domain.field(field).values
         hit = finder.value or values[0]
         other = next(v for v in values if v != hit)
-        args = "" if finder.value else _member(domain, field, hit)
+        args = [] if finder.value else [_member(domain, field, hit)]
         return FinderCase(
             finder,
             {field: _member(domain, field, hit)},
@@ -52,21 +52,21 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
             finder,
             {finder.start: "date(2026, 3, 1)", finder.end: "date(2026, 3, 31)"},
             {finder.start: "date(2026, 4, 1)", finder.end: "date(2026, 4, 30)"},
-            "date(2026, 3, 31)",
+            ["date(2026, 3, 31)"],
         )
     if kind == "before":
         return FinderCase(
-            finder, {field: "date(2026, 3, 1)"}, {field: "date(2026, 5, 1)"}, "date(2026, 4, 1)"
+            finder, {field: "date(2026, 3, 1)"}, {field: "date(2026, 5, 1)"}, ["date(2026, 4, 1)"]
         )
     if kind == "between":
         return FinderCase(
             finder,
             {field: "date(2026, 3, 31)"},
             {field: "date(2026, 4, 1)"},
-            "date(2026, 3, 1), date(2026, 3, 31)",
+            ["date(2026, 3, 1)", "date(2026, 3, 31)"],
         )
     if kind == "latest":
-        return FinderCase(finder, {field: "date(2026, 3, 2)"}, {field: "date(2026, 3, 1)"}, "")
+        return FinderCase(finder, {field: "date(2026, 3, 2)"}, {field: "date(2026, 3, 1)"}, [])
     raise ValueError(f"no test case for finder kind {kind!r}")
 
 

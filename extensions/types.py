@@ -42,24 +42,13 @@ def field_type(
     ``"signed"``.
 
     >>> field_type("str", length=64).column
-    'String(64)'
+    'ExactString(64)'
     """
     if kind == "str":
-        return FieldType(
-            "str",
-            f"String({length})",
-            f"sa.String(length={length})",
-            "str",
-            model_imports=("sqlalchemy:String",),
-        )
+        # Compared byte for byte on every database (see the model's ExactString).
+        return FieldType("str", f"ExactString({length})", f"exact_string({length})", "Text")
     if kind == "currency":
-        return FieldType(
-            "str",
-            "String(3)",
-            "sa.String(length=3)",
-            "CurrencyCode",
-            model_imports=("sqlalchemy:String",),
-        )
+        return FieldType("str", "String(3)", "sa.String(length=3)", "CurrencyCode")
     if kind == "bool":
         return FieldType("bool", "", "sa.Boolean()", "bool")
     if kind == "date":

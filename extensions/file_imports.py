@@ -1,0 +1,120 @@
+"""What each rendered file imports, as specs for :func:`imports.import_block`.
+
+A spec is ``"module"`` (``import module``) or ``"module:name"`` (``from module import
+name``). Computing them here keeps the templates looking like the files they render.
+"""
+
+from __future__ import annotations
+
+from .catalogue import Domain
+
+
+def model_imports(d: Domain, base_module: str, base_name: str) -> list[str]:
+    """The model module: typed columns, its enums and the column types it defines.
+
+    >>> from .catalogue import load_domain
+    >>> "sqlalchemy:Numeric" in model_imports(load_domain("goals"), "app.db", "Base")
+    True
+    """
+    specs = [
+        "__future__:annotations",
+        "uuid",
+        "datetime:UTC",
+        "datetime:datetime",
+        "typing:Any",
+        "sqlalchemy:DateTime",
+        "sqlalchemy:String",
+        "sqlalchemy:TypeDecorator",
+        "sqlalchemy.dialects:mysql",
+        "sqlalchemy.engine:Dialect",
+        "sqlalchemy.orm:Mapped",
+        "sqlalchemy.orm:mapped_column",
+        "sqlalchemy.types:TypeEngine",
+        "typing_extensions:override",
+        f"{base_module}:{base_name}",
+    ]
+    for f in d.fields:
+        specs += [*f.type.python_imports, *f.type.model_imports]
+    if d.enums:
+        specs += ["enum:StrEnum", "sqlalchemy:Enum"]
+    if d.has_kind("money"):
+        specs += ["decimal:Decimal", "sqlalchemy:Numeric"]
+    if d.has_kind("money_map"):
+        specs += ["decimal:Decimal", "sqlalchemy:JSON"]
+    if d.unique_constraints:
+        specs.append("sqlalchemy:UniqueConstraint")
+    if d.checks:
+        specs += ["sqlalchemy:CheckConstraint", "sqlalchemy.sql.naming:conv"]
+    if d.indexes:
+        specs.append("sqlalchemy:Index")
+    return specs
+
+
+def schemas_imports(d: Domain, model_module: str) -> list[str]:
+    """The schemas module: Pydantic, the model's enums, and the annotated types it uses."""
+    specs = [
+        "__future__:annotations",
+        "uuid",
+        "typing:Annotated",
+        "typing:Self",
+        "pydantic:AfterValidator",
+        "pydantic:AwareDatetime",
+        "pydantic:BaseModel",
+        "pydantic:ConfigDict",
+        "pydantic:Field",
+        "pydantic:model_validator",
+    ]
+    for f in d.fields:
+        specs += f.type.schema_imports
+        if f.kind == "enum":
+            specs.append(f".{model_module}:{f.enum}")
+    if d.has_kind("money") or d.has_kind("money_map"):
+        specs.append("decimal:Decimal")
+    return specs
+
+
+def repository_imports(d: Domain, model_module: str, schemas_module: str) -> list[str]:
+    """The repository: SQLAlchemy's query builders and errors, the model and schemas."""
+    specs = [
+        "__future__:annotations",
+        "base64",
+        "json",
+        "uuid",
+        "collections.abc:AsyncIterator",
+        "collections.abc:Sequence",
+        "contextlib:asynccontextmanager",
+        "dataclasses:dataclass",
+        f"datetime:{d.sort_field_kind}",
+        "sqlalchemy:ColumnElement",
+        "sqlalchemy:and_",
+        "sqlalchemy:func",
+        "sqlalchemy:or_",
+        "sqlalchemy:select",
+        "sqlalchemy.exc:DataError",
+        "sqlalchemy.exc:IntegrityError",
+        "sqlalchemy.exc:OperationalError",
+        "sqlalchemy.ext.asyncio:AsyncSession",
+        "sqlalchemy.orm.exc:StaleDataError",
+        f".{model_module}:{d.entity}",
+        f".{schemas_module}:{d.entity}Create",
+    ]
+    if d.finder_kinds() & {"within", "before", "between"}:
+        specs += ["datetime:date", "datetime:datetime"]
+    if d.enum_filters:
+        specs += ["contextlib:suppress", "enum:StrEnum", "typing:TypeVar"]
+        specs += [f".{model_module}:{f.enum}" for f in d.enum_filters]
+    if d.soft_delete:
+        specs.append(f".{model_module}:utc_now")
+    if not d.immutable:
+        specs += [f".{schemas_module}:{d.entity}Base", f".{schemas_module}:{d.entity}Update"]
+    if d.rls:
+        specs.append("sqlalchemy:text")
+    return specs
+
+
+def migration_imports(uses_datetime: bool = True) -> list[str]:
+    """A migration: Alembic's ``op``, SQLAlchemy, and MySQL's DATETIME when it adds one."""
+    specs = ["__future__:annotations", "alembic:op", "sqlalchemy as sa"]
+    if uses_datetime:
+        specs.append("sqlalchemy.dialects:mysql")
+    return specs
