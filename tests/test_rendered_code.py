@@ -56,8 +56,16 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
         "include_soft_delete": True,
     },
     "net_worth-plain-svc": {"domain": "net_worth", "orm_base": "svc_infra"},
+    "goals-longest-names-rls": {
+        "domain": "goals",
+        "include_tenant": True,
+        "tenant_field": "t" * 32,
+        "tenant_isolation": "column+rls",
+        "include_soft_delete": True,
+        "table_name": "g" * 40,
+    },
 }
-LINT_RULES = "E,F,W,I,UP,B,SIM,C4,RET,PIE"
+LINT_RULES = "E,F,W,I,UP,B,SIM,C4,RET,PIE,ARG,PT"
 
 
 @pytest.fixture(scope="module", params=list(COMBINATIONS))
@@ -78,8 +86,11 @@ def _python_path(app: Path) -> dict[str, str]:
     )
 
 
-def test_ruff_format_leaves_every_rendered_file_unchanged(rendered: Path) -> None:
-    result = run([tool("ruff"), "format", "--isolated", "--check", "."], rendered)
+@pytest.mark.parametrize("line_length", [88, 100, 120])
+def test_ruff_format_leaves_every_rendered_file_unchanged(rendered: Path, line_length: int) -> None:
+    # No formatter runs at render time: the app's own, at its own line length, must agree.
+    command = [tool("ruff"), "format", "--isolated", "--line-length", str(line_length)]
+    result = run([*command, "--check", "."], rendered)
 
     assert result.returncode == 0, result.stdout + result.stderr
 
