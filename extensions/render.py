@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from . import questions
+from .alembic_env import alembic_message, ini_value, renders_alembic_ini, shell_quote
 from .catalogue import Domain, domain_keys, load_domain
 from .history import history, latest_step
 from .ids import revision_id
@@ -122,6 +123,9 @@ GLOBALS = {
     "migration_imports": migration_imports,
     "finder_cases": finder_cases,
     "check_violation": check_violation,
+    "source_root": source_root,
+    "renders_alembic_ini": renders_alembic_ini,
+    "alembic_message": alembic_message,
 }
 
 
@@ -134,6 +138,8 @@ FILTERS = {
     "format_filter_param": format_filter_param,
     "python_string": python_string,
     "import_block": import_block,
+    "shell_quote": shell_quote,
+    "ini_value": ini_value,
 }
 
 
