@@ -45,14 +45,13 @@ class Spec:
     imports: str
     url_variable: str = "DATABASE_URL"
     own_head: str = "base"  # where `alembic downgrade` returns to: the app's own head
-    hostile_conftest: bool = True
 
 
 SPECS = {
     "module_app": Spec("app.db, app.models, app.main", own_head="2f6c1a9b7d3e"),
     "sqlmodel_app": Spec("app.db, app.models, app.main", own_head="e2412789c190"),
     "svc_infra_app": Spec("app.db, app.models", url_variable="SQL_URL", own_head="9c1d4e2a7b10"),
-    "bare_app": Spec("app.main", hostile_conftest=False),
+    "bare_app": Spec("app.main"),
 }
 # Variables the apps' conftests read: unset, so an app fixture that needs one breaks.
 APP_VARIABLES = ("DATABASE_URL", "SQL_URL", "TEST_DATABASE_URL")
@@ -251,10 +250,10 @@ def test_rendered_tests_pass_when_run_as_the_message_says(rendered: Rendered) ->
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-def test_the_apps_conftest_breaks_a_plain_pytest_run(rendered: Rendered) -> None:
-    if not rendered.spec.hostile_conftest:
-        pytest.skip(f"{rendered.name} has no conftest that needs its database")
-
+@pytest.mark.parametrize("rendered", ["module_app"], indirect=True)
+def test_the_apps_autouse_fixture_breaks_the_rendered_tests_without_confcutdir(
+    rendered: Rendered,
+) -> None:
     plain = [sys.executable, "-m", "pytest", "tests/budgets", "-x", "-p", "no:cacheprovider"]
 
     result = in_app(rendered.path, plain)
