@@ -33,7 +33,7 @@ def _member_key(name: str) -> tuple[int, str]:
     if name.isupper() and len(name) > 1:
         return (0, name)
     if name[:1].isupper():
-        return (1, name)
+        return (1, name.lower())
     return (2, name.lower())
 
 
