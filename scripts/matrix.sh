@@ -5,7 +5,9 @@
 set -euo pipefail
 template="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="$(mktemp -d)"
+python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.5"
 uv() { python3 -m uv "$@"; }
+(cd "$template" && uv sync --frozen --group dev --quiet)
 copier="$template/.venv/bin/copier"
 
 app="$scratch/app"
