@@ -35,7 +35,7 @@ def call(
         bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb,
     )
     """
-    opening, closing = brackets
+    opening, closing = brackets[0], brackets[1]
     one_line = f"{head}{opening}{', '.join(args)}{closing}{tail}"
     if indent + len(one_line) <= LINE_LENGTH or not args:
         return one_line

@@ -9,15 +9,15 @@ from typing import Any
 from . import questions
 from .alembic_env import alembic_message, ini_value, renders_alembic_ini, shell_quote
 from .catalogue import Domain, domain_keys, load_domain
-from .history import history, latest_step
-from .ids import revision_id
-from .imports import import_block
 from .file_imports import (
     migration_imports,
     model_imports,
     repository_imports,
     schemas_imports,
 )
+from .history import history, latest_step
+from .ids import revision_id
+from .imports import import_block
 from .layout import argument, call, python_string
 from .migrations import single_head
 from .naming import module_path, package_dirs

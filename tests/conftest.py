@@ -19,8 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 ROOT = Path(__file__).resolve().parents[1]
-# Scripts run inside rendered apps, never imported here.
-collect_ignore = ["scripts"]
+# Scripts run inside rendered apps, and released migrations are data: never imported here.
+collect_ignore = ["scripts", "releases"]
 BIN = Path(sys.executable).parent
 
 

@@ -1,9 +1,11 @@
-"""Released migrations never change: every tagged release, rendered again at HEAD.
+"""Released migrations never change: every release, rendered again at HEAD.
 
-For each release tag of this repository and a spread of answers, every migration
-file the release rendered must come out of HEAD byte for byte. (The mechanism that
-makes this hold, schema changes as new steps, is exercised in test_update.py with a
-synthetic release; this test holds the real history to it.)
+Each release keeps the migrations it rendered for a spread of answers in
+tests/releases/<version>/ (tests/release_snapshots.py records them), so this holds
+in every clone, tags or not: every recorded file must come out of HEAD byte for
+byte. Where the clone has release tags, each tag is rendered again too. (The
+mechanism that makes this hold, schema changes as new steps, is exercised in
+test_update.py with a synthetic release; this test holds the real history to it.)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 from copier import run_copy
 
 from tests.conftest import ROOT, files
+from tests.release_snapshots import RELEASES, recorded, render
 
 pytestmark = pytest.mark.slow
 
@@ -54,3 +57,18 @@ def test_every_migration_a_release_rendered_is_unchanged_at_head(tmp_path: Path,
 
         assert released, f"{tag} rendered no migration for {answers}"
         assert {name: head.get(name) for name in released} == released, answers
+
+
+def test_every_release_keeps_its_migrations_in_the_repository() -> None:
+    assert recorded(), f"no release recorded under {RELEASES}"
+
+
+@pytest.mark.parametrize(("release", "case"), recorded())
+def test_a_recorded_release_renders_the_same_migrations_at_head(
+    tmp_path: Path, release: str, case: str
+) -> None:
+    expected = {path.name: path.read_bytes() for path in (RELEASES / release / case).iterdir()}
+
+    at_head = render(case, tmp_path / case)
+
+    assert {name: at_head.get(name) for name in expected} == expected
