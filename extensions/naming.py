@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 import inflection
 
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 MAX_DB_IDENTIFIER = 60  # PostgreSQL cuts at 63 and MySQL at 64; stay below both.
 
 
@@ -32,8 +32,11 @@ def humanize(name: str) -> str:
 
 
 def is_identifier(value: str) -> bool:
-    """A lower-case Python identifier that is not a keyword: ``tenant_id`` yes, ``class`` no."""
-    return bool(_IDENTIFIER.match(value)) and not keyword.iskeyword(value)
+    """A lower-case Python identifier that is not a keyword: ``tenant_id`` yes, ``class`` no.
+
+    A full match: ``"tenant_id\\n"`` is not one (``$`` would have let the newline through).
+    """
+    return bool(_IDENTIFIER.fullmatch(value)) and not keyword.iskeyword(value)
 
 
 def module_path(directory: str) -> str:

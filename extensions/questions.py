@@ -6,6 +6,7 @@ the answer given and what is allowed. Copier shows it and writes nothing.
 
 from __future__ import annotations
 
+import keyword
 import re
 from pathlib import Path, PurePosixPath
 
@@ -13,6 +14,15 @@ import yaml
 
 from .catalogue import load_domain
 from .naming import is_identifier
+from .reserved_names import (
+    BUILTINS,
+    RENDERED_CLASS_NAMES,
+    collision,
+    entity_class_names,
+    entity_names,
+    shadowed_module,
+)
+from .sql_keywords import SQL_KEYWORDS
 
 # Tables svc-infra 1.22.2 registers on ModelBase.metadata (measured by importing it).
 SVC_INFRA_TABLES = frozenset(
@@ -30,11 +40,21 @@ SVC_INFRA_TABLES = frozenset(
         "users",  # the target of their foreign keys
     }
 )
+# Tables the database or Alembic own in every app.
+SYSTEM_TABLES = frozenset({"alembic_version"})
+SYSTEM_TABLE_PREFIXES = ("sqlite_", "pg_")  # SQLite refuses them; PostgreSQL reserves pg_
 # Columns every rendered table has; a tenant column may not take their names.
 SYSTEM_COLUMNS = ("id", "version", "created_at", "updated_at", "deleted_at")
-_REVISION = re.compile(r"^[A-Za-z0-9_]{1,32}$")
-_CLASS = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
+# Every pattern below is used with fullmatch: "$" would accept a trailing newline.
+_REVISION = re.compile(r"[A-Za-z0-9_]{1,32}")
+_CLASS = re.compile(r"[A-Z][A-Za-z0-9_]*")
+_COLUMN = re.compile(r"[a-z][a-z0-9_]*")
+# One folder of a path answer: what any file system and any shell take without quoting.
+_FOLDER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 MAX_TABLE_NAME = 40  # leaves room for index and constraint names built from it
+MAX_COLUMN_NAME = 40  # PostgreSQL's limit is 63 bytes; index names add the table's name
+MAX_FOLDER_NAME = 64
+MAX_PATH = 200
 
 
 def identifier(question: str, value: str) -> str:
@@ -45,38 +65,95 @@ def identifier(question: str, value: str) -> str:
 
 
 def table_name(value: str) -> str:
-    """A new table's name: an identifier, short, not one svc-infra already owns."""
+    """A new table's name: an identifier, short, not a SQL keyword nor a table others own.
+
+    >>> table_name("fin_budgets")
+    ''
+    >>> table_name("order")
+    "table_name: 'order' is a SQL keyword; choose another name, e.g. fin_order."
+    """
     if not is_identifier(value) or len(value) > MAX_TABLE_NAME:
         return f"table_name: {value!r} is not allowed; use a lower-case identifier of at most {MAX_TABLE_NAME} characters."
     if value in SVC_INFRA_TABLES:
         return f"table_name: {value!r} is already a table of svc-infra's ModelBase; choose another name, e.g. fin_{value}."
+    if value in SYSTEM_TABLES or value.startswith(SYSTEM_TABLE_PREFIXES):
+        return f"table_name: {value!r} is reserved by Alembic or the database; choose another name, e.g. fin_{value.lstrip('_')}."
+    if value in SQL_KEYWORDS:
+        return f"table_name: {value!r} is a SQL keyword; choose another name, e.g. fin_{value}."
     return ""
 
 
 def tenant_field(value: str, domain: str) -> str:
-    """The tenant column: an identifier that no other column of the domain uses."""
+    """The tenant column: an identifier no other name of the rendered code already uses.
+
+    It is a model attribute, a schema field, a keyword argument of every repository
+    method and a SQL column at once, so it must be free in all four.
+
+    >>> tenant_field("org_id", "budgets")
+    ''
+    >>> tenant_field("limit", "budgets")
+    "tenant_field: 'limit' is a name the rendered repository, model or tests already use; choose another name, e.g. org_id or tenant_id."
+    """
     if message := identifier("tenant_field", value):
         return message
-    taken = [f.name for f in load_domain(domain).fields] + list(SYSTEM_COLUMNS)
+    if not _COLUMN.fullmatch(value) or len(value) > MAX_COLUMN_NAME:
+        return (
+            f"tenant_field: {value!r} is not allowed; use a lower-case identifier that starts with a letter, "
+            f"of at most {MAX_COLUMN_NAME} characters, e.g. tenant_id."
+        )
+    spec = load_domain(domain)
+    taken = [f.name for f in spec.fields] + list(SYSTEM_COLUMNS)
     if value in taken:
         return f"tenant_field: {value!r} is already a column of {domain}; choose a name other than {', '.join(taken)}."
+    reason = collision(value)
+    if not reason and value in entity_names(spec.snake):
+        reason = f"the name the rendered code gives a {spec.snake} or its id"
+    if reason:
+        return (
+            f"tenant_field: {value!r} is {reason}; choose another name, e.g. org_id or tenant_id."
+        )
     return ""
 
 
 def app_path(question: str, value: str) -> str:
-    """A relative directory inside the app, written with forward slashes."""
-    path = PurePosixPath(value)
-    if not value or value.strip() != value or "\\" in value:
-        return f"{question}: {value!r} is not allowed; give a relative folder inside the app, e.g. app/models."
-    if path.is_absolute() or ".." in path.parts or value.startswith("~"):
+    """A relative folder inside the app: plain folder names joined by single ``/``.
+
+    Each folder starts with a letter, digit or ``_`` and holds only those, ``.`` and
+    ``-``: no spaces, quotes, backslashes or other characters a shell or Python string
+    would treat specially, so the answer is safe wherever it is printed.
+
+    >>> app_path("migrations_dir", "db/migrations")
+    ''
+    >>> app_path("tests_dir", "tests/")
+    "tests_dir: 'tests/' is not allowed; give a relative folder inside the app, e.g. tests or app/tests: folder names of letters, digits, _ . - (not starting with '.'), joined by single '/'."
+    """
+    folders = value.split("/")
+    if value.startswith(("/", "~")) or ".." in folders:
         return f"{question}: {value!r} leaves the app; give a relative folder inside it, without '..' or a leading '/'."
-    if any(part.startswith(".") for part in path.parts):
+    if value == ".":
+        return f"{question}: '.' is the app root itself; give a folder inside the app, e.g. tests."
+    if any(folder.startswith(".") for folder in folders):
         return f"{question}: {value!r} is not allowed; folders may not start with '.'."
+    if (
+        not all(_FOLDER.fullmatch(folder) for folder in folders)
+        or len(value) > MAX_PATH
+        or any(len(folder) > MAX_FOLDER_NAME for folder in folders)
+    ):
+        return (
+            f"{question}: {value!r} is not allowed; give a relative folder inside the app, e.g. tests or app/tests: "
+            "folder names of letters, digits, _ . - (not starting with '.'), joined by single '/'."
+        )
     return ""
 
 
 def package_dir(question: str, value: str) -> str:
-    """A folder inside the app that is importable: every part an identifier."""
+    """A folder inside the app that is importable: every part an identifier.
+
+    >>> package_dir("dest_dir", "src/ledger/budgets")
+    ''
+    >>> package_dir("dest_dir", "json/budgets")
+    "dest_dir: 'json/budgets' would make a package json that shadows the standard library; put it inside the app's own package, e.g. app/models/budgets."
+    """
     if message := app_path(question, value):
         return message
     parts = PurePosixPath(value).parts
@@ -85,28 +162,59 @@ def package_dir(question: str, value: str) -> str:
     bad = [part for part in parts if not is_identifier(part)]
     if not parts or bad:
         return f"{question}: {value!r} is not an importable package path; each folder must be a lower-case identifier (bad: {', '.join(bad) or 'empty'})."
+    if shadowed := shadowed_module(parts[0]):
+        return (
+            f"{question}: {value!r} would make a package {parts[0]} that shadows {shadowed}; "
+            "put it inside the app's own package, e.g. app/models/budgets."
+        )
     return ""
 
 
 def module_filename(question: str, value: str, *others: str) -> str:
     """A ``.py`` file name that is a valid module and differs from the other two."""
     stem = value[:-3] if value.endswith(".py") else ""
-    if not is_identifier(stem) or stem.startswith("__"):
+    if not is_identifier(stem) or stem.startswith("__") or len(value) > MAX_FOLDER_NAME:
         return f"{question}: {value!r} is not allowed; use a module file name such as budget.py (lower-case identifier + .py)."
     if value in others:
         return f"{question}: {value!r} is already used for another rendered file; the model, schemas and repository files must differ."
     return ""
 
 
-def class_path(question: str, value: str) -> str:
-    """``package.module.Class``: where the app's declarative base lives."""
+def class_path(question: str, value: str, domain: str = "") -> str:
+    """``package.module.Class``: where the app's declarative base lives.
+
+    The class is imported into the rendered model module (and defined in the rendered
+    base module when that does not exist yet), so it may not take a name either of
+    them uses, and its package may not shadow one the app imports.
+
+    >>> class_path("base_class", "ledger.db.Model")
+    ''
+    >>> class_path("base_class", "app.db.Budget", "budgets")
+    "base_class: 'app.db.Budget' is not allowed: Budget is a name the rendered model already uses; name the base class differently, e.g. app.db.base.Base."
+    """
     module, _, cls = value.rpartition(".")
     if (
         not module
-        or not _CLASS.match(cls)
+        or not _CLASS.fullmatch(cls)
+        or keyword.iskeyword(cls)
         or not all(is_identifier(part) for part in module.split("."))
     ):
         return f"{question}: {value!r} is not allowed; give the import path of a class, e.g. app.db.base.Base."
+    top_level = module.split(".")[0]
+    if shadowed := shadowed_module(top_level):
+        return (
+            f"{question}: {value!r} is not allowed: a module {top_level} of the app would shadow {shadowed}; "
+            "give the path of the app's own base class, e.g. app.db.base.Base."
+        )
+    taken = RENDERED_CLASS_NAMES | BUILTINS
+    if domain:
+        spec = load_domain(domain)
+        taken |= entity_class_names(spec.entity, tuple(f.enum for f in spec.enums if f.enum))
+    if cls in taken:
+        return (
+            f"{question}: {value!r} is not allowed: {cls} is a name the rendered model already uses; "
+            "name the base class differently, e.g. app.db.base.Base."
+        )
     return ""
 
 
@@ -213,7 +321,7 @@ def down_revision(value: str, own_revision: str) -> str:
     """Empty (a new history), or an Alembic revision id other than our own."""
     if value == "":
         return ""
-    if not _REVISION.match(value):
+    if not _REVISION.fullmatch(value):
         return f"down_revision: {value!r} is not an Alembic revision id; give the id of the app's current head, or leave it empty."
     if value == own_revision:
         return f"down_revision: {value!r} is this domain's own migration; give the revision it should follow."
