@@ -16,7 +16,9 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 UTC_DATETIME = sa.DateTime(timezone=True).with_variant(
-    mysql.DATETIME(fsp=6), "mysql", "mariadb"
+    mysql.DATETIME(fsp=6),
+    "mysql",
+    "mariadb",
 )
 
 
