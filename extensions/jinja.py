@@ -59,6 +59,11 @@ class DomainContext(_context_hook_base()):  # type: ignore[misc]
     """Adds ``d`` (the domain with the user's options) and derived names to the context."""
 
     def hook(self, context: dict[str, Any]) -> None:
+        # While asking, the context holds --data values Copier has not checked yet;
+        # deriving names from them would crash before the checks can refuse them.
+        # Nothing copier.yml renders needs ``d``: its checks compute what they use.
+        if str(context.get("_copier_phase")) == "prompt":
+            return
         needed = ("domain", "table_name", "dest_dir", "models_filename", "schemas_filename")
         if any(key not in context for key in needed):
             return

@@ -48,6 +48,11 @@ def _graph(versions_dir: Path) -> dict[str, tuple[str, ...]]:
     return graph
 
 
+def revisions(versions_dir: Path) -> list[str]:
+    """Every revision id in ``versions_dir``, sorted."""
+    return sorted(_graph(versions_dir))
+
+
 def heads(versions_dir: Path) -> list[str]:
     """Revisions in ``versions_dir`` that no other revision builds on, sorted."""
     graph = _graph(versions_dir)

@@ -6,8 +6,9 @@ import json
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import questions
+from . import defaults, questions
 from .alembic_env import alembic_message, ini_value, renders_alembic_ini, shell_quote
+from .answers import check_answers
 from .catalogue import Domain, domain_keys, load_domain
 from .file_imports import (
     migration_imports,
@@ -15,6 +16,7 @@ from .file_imports import (
     repository_imports,
     schemas_imports,
 )
+from .given import check_data, check_data_names
 from .history import history, latest_step
 from .ids import revision_id
 from .imports import import_block
@@ -115,6 +117,10 @@ GLOBALS = {
     "base_module_file": base_module_file,
     "shared_packages": shared_packages,
     "check": questions,
+    "check_data": check_data,
+    "check_data_names": check_data_names,
+    "check_answers": check_answers,
+    "app_defaults": defaults,
     "call": call,
     "argument": argument,
     "model_imports": model_imports,
