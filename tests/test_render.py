@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from extensions.ids import revision_id
-from tests.conftest import files, render
+from tests.conftest import ROOT, files, render, run
 
 BUDGETS_REVISION = revision_id("budgets", "budgets")
 
@@ -21,6 +23,9 @@ def test_defaults_render_the_budgets_layer_with_pytest_copie(copie: Any) -> None
     assert {
         ".copier/answers.budgets.yml",
         ".copier/requirements.budgets.txt",
+        "alembic.ini",
+        "migrations/env.py",
+        "migrations/script.py.mako",
         "app/__init__.py",
         "app/db/__init__.py",
         "app/db/base.py",
@@ -167,3 +172,29 @@ def test_each_domain_chains_its_migration_onto_the_previous_domain(app: Path) ->
     goals_revision = revision_id("goals", "goals")
     migration = (app / f"migrations/versions/{goals_revision}_create_goals.py").read_text()
     assert f'down_revision: str | None = "{BUDGETS_REVISION}"' in migration
+
+
+@pytest.mark.slow
+def test_rendering_needs_no_formatter_and_gives_the_same_bytes(tmp_path: Path) -> None:
+    # Copier's environment with only what the template needs to render: no ruff at all.
+    venv, bare = tmp_path / "copier", tmp_path / "bare"
+    uv = ["python3", "-m", "uv"]
+    assert run([*uv, "venv", "--quiet", "--python", "3.11", str(venv)], tmp_path).returncode == 0
+    dependencies = ["copier>=9.4,<10", "copier-template-extensions", "inflection", "pyyaml"]
+    install = [*uv, "pip", "install", "--quiet", "--python", str(venv / "bin/python")]
+    assert run([*install, *dependencies], tmp_path).returncode == 0
+    path = f"{venv / 'bin'}:/usr/bin:/bin"
+    assert shutil.which("ruff", path=path) is None
+    answers = ["--data", "include_tenant=true", "--data", "include_soft_delete=true"]
+    copy = [str(venv / "bin/copier"), "copy", "--trust", "--defaults", "--quiet", *answers]
+
+    result = run([*copy, str(ROOT), str(bare)], tmp_path, {"PATH": path})
+    with_ruff = files(render(tmp_path / "with-ruff", include_tenant=True, include_soft_delete=True))
+
+    assert result.returncode == 0, result.stderr
+    without_ruff = files(bare)
+    answers_file = ".copier/answers.budgets.yml"
+    assert _without_commit(without_ruff.pop(answers_file)) == _without_commit(
+        with_ruff.pop(answers_file)
+    )
+    assert without_ruff == with_ruff

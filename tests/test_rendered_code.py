@@ -166,18 +166,18 @@ def _break(path: Path, old: str, new: str) -> None:
             'print(\n        "ix_budgets_tenant_id_user_id_period_start_date"',
             "test_upgrade_creates_exactly_the_models_schema",
         ),
-        # A get() that forgets the tenant: the isolation tests see it.
+        # Reads that forget the tenant: the isolation tests see it.
         (
             "app/models/budgets/budget_repository.py",
-            "Budget.id == budget_id, Budget.tenant_id == tenant_id",
-            "Budget.id == budget_id",
+            "conditions.append(Budget.tenant_id == tenant)",
+            "pass",
             "test_get_does_not_return_another_tenants_budget",
         ),
-        # A list() that forgets soft delete: the visibility tests see it.
+        # Reads that forget soft delete: the visibility tests see it.
         (
             "app/models/budgets/budget_repository.py",
-            "        if not include_deleted:\n            query = query.where(Budget.deleted_at.is_(None))\n        return query",
-            "        return query",
+            "        if not include_deleted:\n            conditions.append(Budget.deleted_at.is_(None))\n",
+            "",
             "test_list_skips_deleted_budgets_unless_asked",
         ),
     ],
