@@ -51,6 +51,7 @@ def top_package(app_root: object) -> str:
 
 
 def _invalid_package(folder: str) -> bool:
+    """Whether dest_dir's validator would refuse a folder in it (say, it shadows ``json``)."""
     return bool(questions.package_dir("dest_dir", f"{folder}/x"))
 
 

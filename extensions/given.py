@@ -111,7 +111,7 @@ def recorded_problem(
     >>> recorded_problem("soft_delete_after", "create", "budgets", None)
     ''
     >>> recorded_problem("soft_delete_after", "create", "budgets", {})
-    "soft_delete_after: is recorded by Copier in the app's answers file (as nothing) and cannot be changed with --data; leave it out."
+    "soft_delete_after: the app's answers file records nothing for it, and a recorded value cannot be changed with --data; leave it out."
     """
     if isinstance(value, str) and name == "schema_baseline":
         with contextlib.suppress(yaml.YAMLError):  # left as text, refused below
@@ -121,7 +121,10 @@ def recorded_problem(
             return ""
         kept = recorded.get(name)
         was = "nothing" if kept is None else repr(kept)
-        return f"{name}: is recorded by Copier in the app's answers file (as {was}) and cannot be changed with --data; leave it out."
+        return (
+            f"{name}: the app's answers file records {was} for it, and a recorded value cannot be "
+            "changed with --data; leave it out."
+        )
     allowed = ""
     if name == "schema_baseline":
         ok = isinstance(value, dict) and all(
