@@ -111,7 +111,7 @@ TENANT_FIELDS = [
     _tenant("_sa_instance_state", "starts with a letter"),
     _tenant("__table__", "starts with a letter"),
     _tenant("_tenant", "starts with a letter"),
-    _tenant("t" * 41, "at most 40 characters"),
+    _tenant("t" * 33, "at most 32 characters"),
     _tenant("tenänt", "lower-case Python identifier"),
     *[_tenant(v, "already a column of goals") for v in ("name", "status", "version")],
 ]
