@@ -25,7 +25,7 @@ BUILTINS = frozenset(dir(builtins))
 # every domain and fails when the templates start using a name missing here.
 _RENDERED = """
 after amount amounts and_ annotations as_app_role async_sessionmaker asynccontextmanager
-base64 before binascii branch_labels broken build c cache_ok chain changes check code
+base64 before binascii bypasses branch_labels broken build c cache_ok chain changes check code
 collation column compare_metadata conditions connection context conv count create
 create_async_engine create_many created created_at created_id current cursor data
 dataclass date datetime day dbapi_connection delete deleted deleted_at depends_on
@@ -33,7 +33,7 @@ descending dialect diff direction done down_revision downgrade engine enum error
 everything exact_string expected expected_version fields first found func get get_active
 get_by_date_range get_by_period get_by_status get_by_type get_due_before get_latest
 given grant history hit i impl importlib include_deleted inspect item items json kept
-key kind known last length limit load_dialect_impl m made_descending mapped_column
+key kind known last length limit load_dialect_impl look_alike m made_descending mapped_column
 mariadb member members metadata migration mine model_config model_validator module
 moment mysql naive name names next_cursor nulls op or_ order ordered os other override
 overrides owned page parents path paths payload pending position process_bind_param

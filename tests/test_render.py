@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from extensions.ids import revision_id
-from tests.conftest import ROOT, files, render, run
+from tests.conftest import ROOT, files, render, run, tool
 
 BUDGETS_REVISION = revision_id("budgets", "budgets")
 
@@ -178,7 +178,7 @@ def test_each_domain_chains_its_migration_onto_the_previous_domain(app: Path) ->
 def test_rendering_needs_no_formatter_and_gives_the_same_bytes(tmp_path: Path) -> None:
     # Copier's environment with only what the template needs to render: no ruff at all.
     venv, bare = tmp_path / "copier", tmp_path / "bare"
-    uv = ["python3", "-m", "uv"]
+    uv = [tool("uv")]
     assert run([*uv, "venv", "--quiet", "--python", "3.11", str(venv)], tmp_path).returncode == 0
     dependencies = ["copier>=9.4,<10", "copier-template-extensions", "inflection", "pyyaml"]
     install = [*uv, "pip", "install", "--quiet", "--python", str(venv / "bin/python")]
