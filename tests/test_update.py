@@ -463,3 +463,49 @@ def test_moving_rendered_files_on_update_stops_with_instructions(
         app.update(**{question: value})
 
     assert files(app.path) == before
+
+
+# The last commit whose templates ran ruff at render time (the template before 0.1.0).
+FORMATTED_AT_RENDER = "c2eeaf8"
+
+
+def test_an_app_rendered_with_a_formatter_updates_to_the_formatter_free_template(
+    tmp_path: Path,
+) -> None:
+    known = subprocess.run(
+        ["git", "cat-file", "-e", f"{FORMATTED_AT_RENDER}^{{commit}}"], cwd=ROOT, check=False
+    )
+    if known.returncode != 0:
+        pytest.skip(f"this clone lacks {FORMATTED_AT_RENDER} (a shallow clone)")
+    app = tmp_path / "app"
+    run_copy(
+        str(ROOT),
+        app,
+        vcs_ref=FORMATTED_AT_RENDER,
+        data={"include_tenant": True},
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+    )
+    git(app, "init", "-q")
+    git(app, "add", "-A")
+    git(app, "commit", "-q", "-m", "render with the formatter-based template")
+    repository = app / REPOSITORY
+    repository.write_text(repository.read_text() + "\n\ndef my_helper() -> int:\n    return 42\n")
+    git(app, "commit", "-q", "-am", "an edit of the app's own")
+
+    run_update(
+        app,
+        answers_file=".copier/answers.budgets.yml",
+        vcs_ref="HEAD",
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+        overwrite=True,
+    )
+
+    text = repository.read_text()
+    assert "def my_helper() -> int:" in text
+    assert "<<<<<<<" not in text
+    assert "class ExactString" in (app / MODEL).read_text()
+    assert rendered_pytest(app).returncode == 0
