@@ -6,6 +6,8 @@
    (Copier's own floor: cloning, questions, writing).
 2. `copier update` of that domain (to a release that changes one line) next to
    its `copier copy`.
+3. `copier copy` by the last template that ran ruff at render time (commit
+   c2eeaf8, when this clone has it) next to the same copy at HEAD.
 
 Medians of `repeats` (default 5) alternating runs, so machine noise hits both sides.
 """
@@ -24,6 +26,7 @@ from pathlib import Path
 from copier import run_copy, run_update
 
 ROOT = Path(__file__).resolve().parents[1]
+FORMATTED_AT_RENDER = "c2eeaf8"
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -85,8 +88,18 @@ def main(repeats: int) -> None:
         floor = one_file_template(base / "floor")
         template = released_copy_of_this_template(base / "template")
         floor_times, copy_times, update_times = [], [], []
+        formatted_times, head_times = [], []
+        old = subprocess.run(
+            ["git", "cat-file", "-e", f"{FORMATTED_AT_RENDER}^{{commit}}"], cwd=ROOT, check=False
+        )
         for i in range(repeats):
             quiet = {"defaults": True, "unsafe": True, "quiet": True}
+            if old.returncode == 0:
+                at = {"data": {"include_tenant": True}, **quiet}
+                formatted_times.append(
+                    timed(run_copy, str(ROOT), base / f"r{i}", vcs_ref=FORMATTED_AT_RENDER, **at)
+                )
+                head_times.append(timed(run_copy, str(ROOT), base / f"h{i}", vcs_ref="HEAD", **at))
             floor_times.append(timed(run_copy, str(floor), base / f"f{i}", **quiet))
             app = base / f"app{i}"
             app.mkdir()
@@ -109,6 +122,12 @@ def main(repeats: int) -> None:
     print(
         f"copier update, budgets domain  : {update_s:6.2f} s  = {update_s / copy_s:4.1f}x its copy"
     )
+    if formatted_times:
+        formatted_s, head_s = statistics.median(formatted_times), statistics.median(head_times)
+        print(
+            f"copier copy at {FORMATTED_AT_RENDER} (ruff)    : {formatted_s:6.2f} s  = "
+            f"{formatted_s / head_s:4.1f}x the same copy at HEAD ({head_s:.2f} s)"
+        )
 
 
 if __name__ == "__main__":
