@@ -22,6 +22,7 @@ def model_imports(d: Domain, base_module: str, base_name: str) -> list[str]:
         "datetime:UTC",
         "datetime:datetime",
         "typing:Any",
+        "types:MappingProxyType",
         "sqlalchemy:DateTime",
         "sqlalchemy:String",
         "sqlalchemy:TypeDecorator",
