@@ -191,6 +191,24 @@ def test_the_app_still_imports(rendered: Rendered) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_the_apps_own_formatter_and_linter_leave_the_rendered_files_alone(
+    rendered: Rendered,
+) -> None:
+    # The app's own ruff settings (module_app: line-length 100), not the template's.
+    added = sorted(
+        name
+        for name in files(rendered.path)
+        if name.endswith(".py") and name not in rendered.before
+    )
+
+    formatted = in_app(rendered.path, [tool("ruff"), "format", "--check", *added])
+    linted = in_app(rendered.path, [tool("ruff"), "check", *added])
+
+    assert added
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
 def test_the_app_has_one_alembic_head_the_domains_migration(rendered: Rendered) -> None:
     script = ScriptDirectory(str(rendered.path / "migrations"))
 
