@@ -397,18 +397,20 @@ def pytest_testpaths(root: Path) -> list[str]:
     return []
 
 
+def answers_file(path: Path) -> dict[str, Any] | None:
+    """The answers an answers file records, or None when it is missing or unreadable."""
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
 def recorded_answers(root: Path) -> dict[str, dict[str, Any]]:
     """Every domain's answers file in the app: domain -> its recorded answers."""
     answers: dict[str, dict[str, Any]] = {}
-    folder = root / ".copier"
-    if not folder.is_dir():
-        return answers
-    for path in sorted(folder.glob("answers.*.yml")):
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
-        if isinstance(loaded, dict):
+    for path in sorted((root / ".copier").glob("answers.*.yml")):
+        if (loaded := answers_file(path)) is not None:
             answers[path.name.removeprefix("answers.").removesuffix(".yml")] = loaded
     return answers
 

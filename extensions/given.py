@@ -22,6 +22,7 @@ import yaml
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from . import destination
 from .catalogue import load_domain
 from .history import CREATE
 from .questionnaire import Question, load
@@ -155,8 +156,7 @@ def _recorded_answers(context: Context) -> dict[str, Any] | None:
     path = Path(str(conf["dst_path"])) / str(conf["answers_file"])
     if not path.is_file():
         return None
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return loaded if isinstance(loaded, dict) else {}
+    return destination.answers_file(path) or {}
 
 
 def validator_message(context: Context, question: Question, value: object) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import keyword
 import re
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-import yaml
-
+from . import destination
 from .catalogue import load_domain
+from .history import history
 from .naming import is_identifier
 from .reserved_names import (
     BUILTINS,
@@ -283,18 +284,19 @@ PLACEMENT = (
 def layout_change(app_root: str, domain: str, answers: dict[str, object]) -> str:
     """Stop an update that would delete files of the app's (possibly edited) code.
 
-    Reads what the domain's answers file recorded before this update and compares.
+    Reads what the domain's answers file recorded before this update and compares;
+    once the user has moved or removed the files themselves, the update goes ahead.
     """
-    recorded = Path(app_root) / f".copier/answers.{domain}.yml"
-    if not recorded.is_file():
+    root = Path(app_root)
+    before = destination.answers_file(root / f".copier/answers.{domain}.yml")
+    if before is None:
         return "ok"
-    before = yaml.safe_load(recorded.read_text(encoding="utf-8")) or {}
     if before.get("with_repository", True) and not answers["with_repository"]:
         old = [
             f"{before['dest_dir']}/{before['repository_filename']}",
             f"{before['tests_dir']}/{domain}/test_{load_domain(domain).snake}_repository.py",
         ]
-        present = [name for name in old if (Path(app_root) / name).exists()]
+        present = [name for name in old if (root / name).exists()]
         if present:
             refuse(
                 f"with_repository: turning the repository off would delete {', '.join(present)}, which may hold "
@@ -304,12 +306,29 @@ def layout_change(app_root: str, domain: str, answers: dict[str, object]) -> str
         old_value, new_value = before.get(question), answers.get(question)
         if old_value is None or new_value is None or old_value == new_value:
             continue
-        refuse(
-            f"{question}: changing {old_value!r} to {new_value!r} on update would make Copier delete the files at "
-            f"the old place, hand edits included. Move them yourself (git mv), set {question}: {new_value} in "
-            f"{recorded.relative_to(app_root)}, commit, and update again."
-        )
+        present = [name for name in _placed_by(question, before, domain) if (root / name).exists()]
+        if present:
+            refuse(
+                f"{question}: changing {old_value!r} to {new_value!r} on update would make Copier delete "
+                f"{', '.join(present)}, hand edits included. Move them yourself (git mv), commit, and update "
+                f"again with --data {question}={new_value}."
+            )
     return "ok"
+
+
+def _placed_by(question: str, before: dict[str, Any], domain: str) -> list[str]:
+    """Files the recorded answers put where ``question`` says (what a change would delete)."""
+    package = str(before.get("dest_dir", ""))
+    modules = ("models_filename", "schemas_filename", "repository_filename")
+    if question == "dest_dir":
+        return [f"{package}/{before[name]}" for name in modules if before.get(name)]
+    if question in modules:
+        return [f"{package}/{before[question]}"]
+    if question == "tests_dir":
+        return [f"{before[question]}/{domain}"]
+    table = load_domain(domain, table=str(before.get("table_name") or "") or None)
+    creation = history(table, down_revision="", created_with_soft_delete=False)[0]
+    return [f"{before[question]}/versions/{creation.filename}"]
 
 
 def refuse(message: str) -> None:

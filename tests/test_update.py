@@ -6,6 +6,7 @@ renders an app from one tag, commits and customises it, then updates it to the n
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -463,6 +464,32 @@ def test_moving_rendered_files_on_update_stops_with_instructions(
         app.update(**{question: value})
 
     assert files(app.path) == before
+
+
+# Copier's inline conflict: the app's lines, then the template's.
+INLINE_CONFLICT = re.compile(r"<<<<<<< [^\n]*\n(?P<ours>.*?)=======\n.*?>>>>>>> [^\n]*\n", re.S)
+
+
+def test_files_moved_by_the_user_are_placed_by_the_update_with_the_new_answer(
+    app: App,
+) -> None:
+    app.copy()
+    app.edit(MODEL, "The current time, timezone-aware, in UTC.", "Now, in UTC (ours).")
+    (app.path / "app/finance").mkdir()
+    git(app.path, "mv", "app/models/budgets", "app/finance/budgets")
+    app.commit("move budgets, as the refusal said")
+
+    app.update(dest_dir="app/finance/budgets")
+
+    assert app.answers()["dest_dir"] == "app/finance/budgets"
+    assert not (app.path / MODEL).exists()
+    moved = app.path / "app/finance/budgets/budget.py"
+    assert "from app.finance.budgets import" in app.read("tests/budgets/conftest.py")
+    # The edited line is shown next to the template's, never dropped or overwritten.
+    assert app.conflicted() == ["app/finance/budgets/budget.py"]
+    assert "Now, in UTC (ours)." in moved.read_text()
+    moved.write_text(INLINE_CONFLICT.sub(r"\g<ours>", moved.read_text()))  # keep ours
+    assert rendered_pytest(app.path).returncode == 0
 
 
 # The last commit whose templates ran ruff at render time (the template before 0.1.0).
