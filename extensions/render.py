@@ -21,7 +21,6 @@ from .history import history, latest_step
 from .ids import revision_id
 from .imports import import_block
 from .layout import argument, call, python_string
-from .migrations import single_head
 from .naming import module_path, package_dirs
 from .testcases import check_violation, finder_cases
 from .types import MONEY_MIGRATION
@@ -70,13 +69,6 @@ def shared_packages(dest_dir: str, base_class: str = "") -> list[str]:
     return sorted(set(folders))
 
 
-def alembic_head(app_root: str, migrations_dir: str, domain: str, table: str) -> str:
-    """Default ``down_revision``: the app's single head, never the domain's own revision."""
-    if questions.app_path("migrations_dir", migrations_dir):
-        return ""
-    return single_head(app_root, migrations_dir, exclude=revision_id(domain, table))
-
-
 def signature(positional: list[str], keyword: list[str]) -> list[str]:
     """Parameters with ``*`` before the keyword-only ones, and none when there are none.
 
@@ -112,7 +104,6 @@ GLOBALS = {
     "domain_keys": domain_keys,
     "domain_spec": domain_spec,
     "revision_id": revision_id,
-    "alembic_head": alembic_head,
     "module_path": module_path,
     "base_module_file": base_module_file,
     "shared_packages": shared_packages,

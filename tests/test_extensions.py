@@ -11,7 +11,18 @@ from typing import Any
 import pytest
 from ruff.__main__ import find_ruff_bin
 
-from extensions import catalogue, ids, imports, layout, migrations, naming, render, testcases, types
+from extensions import (
+    catalogue,
+    defaults,
+    ids,
+    imports,
+    layout,
+    migrations,
+    naming,
+    render,
+    testcases,
+    types,
+)
 from extensions import questions as q
 from extensions.catalogue import Domain
 
@@ -519,11 +530,13 @@ def test_signature_adds_a_star_only_before_keyword_only_parameters(
     assert render.signature(["self"], keyword) == expected
 
 
-def test_alembic_head_reads_no_migrations_dir_outside_the_app(tmp_path: Path) -> None:
+def test_the_default_down_revision_reads_no_migrations_dir_outside_the_app(tmp_path: Path) -> None:
     _write(tmp_path / "migrations" / "versions", ROOT)
 
-    assert render.alembic_head(str(tmp_path), "migrations", "budgets", "budgets") == "a"
-    assert render.alembic_head(str(tmp_path / "app"), "../migrations", "budgets", "budgets") == ""
+    assert defaults.down_revision(str(tmp_path), "migrations", "budgets", "budgets") == "a"
+    assert (
+        defaults.down_revision(str(tmp_path / "app"), "../migrations", "budgets", "budgets") == ""
+    )
 
 
 def _answers(**overrides: Any) -> dict[str, Any]:
