@@ -85,6 +85,15 @@ def app(tmp_path: Path) -> Iterator[Path]:
     yield folder
 
 
+@pytest.fixture(scope="session")
+def three_domain_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Budgets, goals and net worth with tenancy and soft delete, for the scripts in scripts/."""
+    folder = tmp_path_factory.mktemp("three-domains")
+    for domain in ("budgets", "goals", "net_worth"):
+        render(folder, domain=domain, include_tenant=True, include_soft_delete=True)
+    return folder
+
+
 SERVERS = {"postgresql": "FIP_POSTGRES_URL", "mariadb": "FIP_MARIADB_URL"}
 
 

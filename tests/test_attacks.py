@@ -15,18 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import fresh_database, render, run
+from tests.conftest import fresh_database, run
 
 pytestmark = pytest.mark.slow
 SCRIPT = Path(__file__).with_name("scripts") / "attack.py"
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("app")
-    for domain in ("budgets", "goals", "net_worth"):
-        render(folder, domain=domain, include_tenant=True, include_soft_delete=True)
-    return folder
+@pytest.fixture
+def app(three_domain_app: Path) -> Path:
+    return three_domain_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])

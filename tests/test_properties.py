@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import fresh_database, render, run
+from tests.conftest import fresh_database, run
 
 pytestmark = pytest.mark.slow
 SCRIPTS = Path(__file__).with_name("scripts")
@@ -26,12 +26,9 @@ MACHINE_EXAMPLES, MACHINE_STEPS = 25, 30
 ISOLATION_ATTEMPTS, ISOLATION_SEED = 400, 20261121
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("app")
-    for domain in ("budgets", "goals", "net_worth"):
-        render(folder, domain=domain, include_tenant=True, include_soft_delete=True)
-    return folder
+@pytest.fixture
+def app(three_domain_app: Path) -> Path:
+    return three_domain_app
 
 
 def _database(kind: str, tmp_path: Path) -> Iterator[str]:

@@ -32,9 +32,10 @@ from typing import Any
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
+from engines import open_engine
 from pydantic import ValidationError
-from sqlalchemy import Connection, Table, event, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 URL = sys.argv[1]
 DOMAINS = {"budgets": "Budget", "goals": "Goal", "net_worth": "NetWorthSnapshot"}
@@ -170,12 +171,7 @@ async def attack(domain: str, entity: str) -> Tally:
     create, update = getattr(package, f"{entity}Create"), getattr(package, f"{entity}Update", None)
     tally = Tally(domain, getattr(package, f"{entity}Error"))
     table: Table = model.__table__
-    engine = create_async_engine(URL)
-    if engine.dialect.name == "sqlite":
-        event.listen(
-            engine.sync_engine, "connect", lambda c, _: setattr(c, "isolation_level", None)
-        )
-        event.listen(engine.sync_engine, "begin", lambda c: c.exec_driver_sql("BEGIN"))
+    engine = open_engine(URL)
     async with engine.begin() as connection:
         await connection.run_sync(table.metadata.drop_all, tables=[table])
         await connection.run_sync(_upgrade, table.name)

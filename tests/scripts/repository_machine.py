@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from engines import open_engine
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -26,8 +27,8 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import delete, event
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.models.budgets import (
     Budget,
@@ -44,17 +45,7 @@ USERS = ("user-1", "user-2")
 NAMES = ("rent", "food", "fun")
 TABLE = Budget.metadata.tables["budgets"]
 LOOP = asyncio.new_event_loop()
-ENGINE = create_async_engine(URL)
-if ENGINE.dialect.name == "sqlite":
-
-    @event.listens_for(ENGINE.sync_engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(ENGINE.sync_engine, "begin")
-    def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
-
+ENGINE = open_engine(URL)
 
 SESSIONS = async_sessionmaker(ENGINE, expire_on_commit=False)
 steps_run = 0

@@ -18,8 +18,9 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Table, event, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from engines import open_engine
+from sqlalchemy import Table, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 URL, ATTEMPTS, SEED = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 DOMAINS = {"budgets": "Budget", "goals": "Goal", "net_worth": "NetWorthSnapshot"}
@@ -78,12 +79,7 @@ async def attack(domain: str, entity: str, rng: random.Random) -> tuple[int, int
     create, update = getattr(package, f"{entity}Create"), getattr(package, f"{entity}Update", None)
     not_found = getattr(package, f"{entity}NotFound")
     table: Table = model.metadata.tables[model.__tablename__]
-    engine = create_async_engine(URL)
-    if engine.dialect.name == "sqlite":
-        event.listen(
-            engine.sync_engine, "connect", lambda c, _: setattr(c, "isolation_level", None)
-        )
-        event.listen(engine.sync_engine, "begin", lambda c: c.exec_driver_sql("BEGIN"))
+    engine = open_engine(URL)
     async with engine.begin() as connection:
         await connection.run_sync(table.metadata.drop_all, tables=[table])
         await connection.run_sync(table.metadata.create_all, tables=[table])
