@@ -183,6 +183,22 @@ def module_filename(question: str, value: str, *others: str) -> str:
     return ""
 
 
+def api(value: str, with_repository: bool) -> str:
+    """``fastapi`` serves the rendered repository, so it needs one.
+
+    >>> api("svc_infra", False)
+    ''
+    >>> api("fastapi", False)
+    "api: 'fastapi' serves the rendered repository, which with_repository=false leaves out; answer with_repository=true, or api=svc_infra (svc-infra's own repository) or api=none."
+    """
+    if value == "fastapi" and not with_repository:
+        return (
+            "api: 'fastapi' serves the rendered repository, which with_repository=false leaves out; "
+            "answer with_repository=true, or api=svc_infra (svc-infra's own repository) or api=none."
+        )
+    return ""
+
+
 def class_path(question: str, value: str, domain: str = "") -> str:
     """``package.module.Class``: where the app's declarative base lives.
 

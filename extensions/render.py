@@ -9,6 +9,14 @@ from typing import Any
 from . import defaults, questions
 from .alembic_env import alembic_message, ini_value, renders_alembic_ini, shell_quote
 from .answers import check_answers
+from .api import (
+    api_imports,
+    api_test_imports,
+    finder_routes,
+    operation_ids,
+    svc_infra_imports,
+    url_prefix,
+)
 from .catalogue import Domain, domain_keys, load_domain
 from .file_imports import (
     migration_imports,
@@ -118,6 +126,12 @@ GLOBALS = {
     "schemas_imports": schemas_imports,
     "repository_imports": repository_imports,
     "migration_imports": migration_imports,
+    "api_imports": api_imports,
+    "api_test_imports": api_test_imports,
+    "operation_ids": operation_ids,
+    "svc_infra_imports": svc_infra_imports,
+    "finder_routes": finder_routes,
+    "url_prefix": url_prefix,
     "finder_cases": finder_cases,
     "check_violation": check_violation,
     "source_root": source_root,
@@ -171,6 +185,7 @@ def add_layout(context: dict[str, Any]) -> None:
         model_module=context["models_filename"].removesuffix(".py"),
         schemas_module=context["schemas_filename"].removesuffix(".py"),
         repository_module=str(context.get("repository_filename") or "").removesuffix(".py"),
+        api_module=str(context.get("api_filename") or "").removesuffix(".py"),
         base_module=base_module,
         base_name=base_name,
         migrations=migrations,

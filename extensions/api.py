@@ -1,0 +1,203 @@
+"""The HTTP layer of a domain: its routes, their query parameters and imports.
+
+``api=fastapi`` renders a router over the rendered repository; ``api=svc_infra``
+renders svc-infra's ``SqlResource`` wiring. What differs between domains (the finders
+and their parameters, immutability, the tenant) is worked out here, so the templates
+only lay it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalogue import Domain, Finder
+from .testcases import finder_cases
+
+API_CHOICES = ("none", "fastapi", "svc_infra")
+
+
+@dataclass(frozen=True)
+class FinderRoute:
+    """A domain finder served as ``GET <prefix>/<path>``."""
+
+    finder: Finder
+    path: str  # "/by-period"
+    params: tuple[tuple[str, str], ...]  # (name, annotation) of its own query parameters
+
+    @property
+    def name(self) -> str:
+        return self.finder.name
+
+    @property
+    def returns_one(self) -> bool:
+        return self.finder.kind == "latest"
+
+    @property
+    def limited(self) -> bool:
+        return self.finder.kind != "latest"
+
+
+def url_path(name: str) -> str:
+    """A finder's URL segment: ``get_by_date_range`` -> ``/by-date-range``.
+
+    >>> url_path("get_active"), url_path("get_due_before")
+    ('/active', '/due-before')
+    """
+    return "/" + name.removeprefix("get_").replace("_", "-")
+
+
+def finder_route(domain: Domain, finder: Finder) -> FinderRoute:
+    """How one finder of ``domain`` is called over HTTP.
+
+    >>> from .catalogue import load_domain
+    >>> budgets = load_domain("budgets")
+    >>> finder_route(budgets, budgets.finders[1]).params
+    (('period', 'BudgetPeriod'),)
+    """
+    kind = finder.kind
+    params: tuple[tuple[str, str], ...] = ()
+    if kind == "equals" and finder.value is None:
+        params = ((finder.field, str(domain.field(finder.field).enum)),)
+    elif kind in ("within", "before"):
+        params = (("day", "date"),)
+    elif kind == "between":
+        params = (("first", "date"), ("last", "date"))
+    return FinderRoute(finder, url_path(finder.name), params)
+
+
+def finder_routes(domain: Domain) -> list[FinderRoute]:
+    return [finder_route(domain, finder) for finder in domain.finders]
+
+
+def url_prefix(domain: Domain) -> str:
+    """Where the routes mount by default: ``/net-worth-snapshots``.
+
+    >>> from .catalogue import load_domain
+    >>> url_prefix(load_domain("net_worth"))
+    '/net-worth-snapshots'
+    """
+    return "/" + domain.plural.replace("_", "-")
+
+
+def api_imports(
+    d: Domain, model_module: str, schemas_module: str, repository_module: str
+) -> list[str]:
+    """The FastAPI router module: FastAPI, the repository and its errors, the schemas."""
+    E = d.entity
+    specs = [
+        "uuid",
+        "collections.abc:AsyncIterator",
+        "collections.abc:Awaitable",
+        "collections.abc:Callable",
+        "collections.abc:Coroutine",
+        "dataclasses:dataclass",
+        "http:HTTPStatus",
+        "typing:Annotated",
+        "typing:Any",
+        "fastapi:APIRouter",
+        "fastapi:Depends",
+        "fastapi:Body",
+        "fastapi:Header",
+        "fastapi:Request",
+        "fastapi:Response",
+        "fastapi.exceptions:RequestValidationError",
+        "fastapi.responses:JSONResponse",
+        "fastapi.routing:APIRoute",
+        "pydantic:BaseModel",
+        "pydantic:Field",
+        "pydantic:ValidationError",
+        "sqlalchemy.ext.asyncio:AsyncSession",
+        f".{repository_module}:DEFAULT_LIMIT",
+        f".{repository_module}:{E}Conflict",
+        f".{repository_module}:{E}Error",
+        f".{repository_module}:{E}NotFound",
+        f".{repository_module}:{E}Repository",
+        f".{repository_module}:Invalid{E}Query",
+        f".{repository_module}:MAX_LIMIT",
+        f".{repository_module}:Stale{E}",
+        f".{model_module}:{E}",
+        f".{schemas_module}:{E}Create",
+        f".{schemas_module}:{E}Read",
+    ]
+    if not d.immutable:
+        specs.append(f".{schemas_module}:{E}Update")
+    specs += [f".{model_module}:{f.enum}" for f in d.enum_filters]
+    if any(annotation == "date" for route in finder_routes(d) for _, annotation in route.params):
+        specs.append("datetime:date")
+    return specs
+
+
+def svc_infra_imports(d: Domain, model_module: str, schemas_module: str) -> list[str]:
+    """The svc-infra wiring module."""
+    E = d.entity
+    specs = [
+        "__future__:annotations",
+        "collections.abc:Awaitable",
+        "collections.abc:Callable",
+        "typing:Any",
+        "fastapi:FastAPI",
+        "svc_infra.api.fastapi.db.sql.add:add_sql_resources",
+        "svc_infra.db.sql.repository:SqlRepository",
+        "svc_infra.db.sql.resource:SqlResource",
+        "svc_infra.db.sql.service:SqlService",
+        f".{model_module}:{E}",
+        f".{schemas_module}:{E}Create",
+        f".{schemas_module}:{E}Read",
+    ]
+    if d.tenant_field:
+        specs.append("svc_infra.api.fastapi.tenancy.context:require_tenant_id")
+    if d.immutable:
+        specs += ["pydantic:BaseModel", "pydantic:ConfigDict"]
+    else:
+        specs.append(f".{schemas_module}:{E}Update")
+    return specs
+
+
+def operation_ids(d: Domain) -> list[str]:
+    """The OpenAPI operation id of every route, in the order the router declares them.
+
+    >>> from .catalogue import load_domain
+    >>> operation_ids(load_domain("net_worth"))[-2:]
+    ['net_worth_snapshots_get', 'net_worth_snapshots_delete']
+    """
+    names = ["create", "create_many", "list", "count"]
+    names += [route.name for route in finder_routes(d)]
+    names += ["get"] + ([] if d.immutable else ["update"]) + ["delete"]
+    names += ["restore"] if d.soft_delete else []
+    return [f"{d.plural}_{name}" for name in names]
+
+
+def api_test_imports(d: Domain, package: str, api_module: str) -> list[str]:
+    """The rendered API tests: httpx, FastAPI, the router and the schemas."""
+    E = d.entity
+    specs = [
+        "__future__:annotations",
+        "uuid",
+        "collections.abc:AsyncIterator",
+        "collections.abc:Callable",
+        "contextlib:asynccontextmanager",
+        "typing:Any",
+        "httpx",
+        "pytest",
+        "pytest_asyncio",
+        "fastapi:FastAPI",
+        "sqlalchemy.ext.asyncio:AsyncSession",
+        "sqlalchemy.ext.asyncio:async_sessionmaker",
+        f"{package}:{E}Create",
+        f"{package}:{E}Read",
+        f"{package}.{api_module}:{d.snake}_router",
+    ]
+    if not d.immutable:
+        specs.append(f"{package}:{E}Update")
+    cases = finder_cases(d)
+    used = " ".join(
+        value for case in cases for value in [*case.match.values(), *case.miss.values(), *case.args]
+    )
+    used += " " + " ".join(f"{f.enum}." for f in d.enum_filters)
+    used += " " + d.change.get("value", "")
+    specs += [f"{package}:{f.enum}" for f in d.enums if f"{f.enum}." in used]
+    if "date(" in used:
+        specs.append("datetime:date")
+    if "Decimal(" in used:
+        specs.append("decimal:Decimal")
+    return specs
