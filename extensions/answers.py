@@ -19,11 +19,13 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from . import defaults, destination, questionnaire
+from .catalogue import Link
 from .given import type_problem, validator_message
 from .migrations import revisions
 from .naming import module_path
 from .planned import planned_files
 from .questions import refuse
+from .relations import tenancy_mismatch
 from .reserved_names import shadowed_module
 
 
@@ -40,6 +42,9 @@ class Plan:
     base_class: str = ""  # the app's own base; empty with svc-infra's ModelBase
     base_file: PurePosixPath | None = None  # where the template puts base_class's module
     files: tuple[PurePosixPath, ...] = ()  # every file the render writes, or keeps
+    tenant_field: str = ""  # empty without tenancy
+    base: str = ""  # "svc_infra", or the app's base class path
+    links: tuple[Link, ...] = ()  # references with a foreign key
 
     @property
     def folders(self) -> dict[str, PurePosixPath]:
@@ -184,6 +189,24 @@ def known_down_revision(root: Path, plan: Plan) -> str:
     )
 
 
+def references(root: Path, plan: Plan) -> str:
+    """Domains that reference each other agree on tenancy and base; new keys need one head."""
+    if not root.is_dir() or not any(root.iterdir()):
+        return ""  # Copier's own render of a release, into an empty folder
+    if message := tenancy_mismatch(root, plan.domain, plan.tenant_field, plan.base):
+        return message
+    for link in plan.links:
+        if link.step and not link.after_revision:
+            versions = plan.migrations_dir / "versions"
+            return (
+                f"linked_references: {link.field} can now be a foreign key to {link.table}, but the "
+                f"Alembic history in {versions} has several heads (or none), so there is no one "
+                "revision for that step to follow. Merge the heads first (alembic merge heads), "
+                "then update again."
+            )
+    return ""
+
+
 def _ancestors(path: PurePosixPath) -> Iterator[PurePosixPath]:
     """``a``, ``a/b`` for ``a/b/c``: the folders a file is written through."""
     for depth in range(1, len(path.parts)):
@@ -275,6 +298,7 @@ def problems(root: Path, plan: Plan) -> str:
         or app_tables(root, plan)
         or base_module(root, plan)
         or known_down_revision(root, plan)
+        or references(root, plan)
         or unsafe_paths(root, plan)
         or shadowing_packages(root, plan)
     )
@@ -326,6 +350,9 @@ def plan_of(context: Context) -> Plan:
         if own_base
         else None,
         files=tuple(files),
+        tenant_field=answers["tenant_field"] if answers.get("include_tenant") else "",
+        base=answers["base_class"] if own_base else "svc_infra",
+        links=answers["d"].links,
     )
 
 

@@ -21,7 +21,8 @@ from .naming import db_identifier, humanize, plural, snake
 from .types import FieldType, field_type
 
 DOMAINS_DIR = Path(__file__).with_name("domains")
-FINDER_KINDS = ("equals", "within", "before", "latest", "between")
+FINDER_KINDS = ("equals", "within", "before", "latest", "between", "missing")
+ON_DELETE = ("cascade", "restrict")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Field:
     enum: str | None = None
     values: tuple[str, ...] = ()
     since: str | None = None  # the migration step that added it; None: the table's creation
+    ref: str | None = None  # the domain a reference field points at
+    on_delete: str = "restrict"  # what deleting the referenced row does to this one
 
     @property
     def has_default(self) -> bool:
@@ -112,7 +115,36 @@ class Finder:
     value: str | None = None
     start: str = ""
     end: str = ""
+    by: str = ""  # a reference field the finder also matches, e.g. account_id
     since: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A reference field backed by a real foreign key: its target is rendered in the app."""
+
+    field: str
+    table: str  # the referenced table
+    tenant_field: str  # the referenced table's tenant column; "" when it has none
+    step: str | None = None  # the migration step that adds the key; None: the creation
+    after_step: str = ""  # the domain's newest step when the key was added
+    after_revision: str = ""  # the app's head then: the step's parent
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str
+    field: str  # the reference field
+    columns: tuple[str, ...]  # the tenant column first, when the key is tenant-safe
+    table: str
+    target_columns: tuple[str, ...]
+    on_delete: str
+    nullable: bool
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """``accounts.id``-style column references."""
+        return tuple(f"{self.table}.{column}" for column in self.target_columns)
 
 
 @dataclass(frozen=True)
@@ -149,6 +181,7 @@ class Domain:
     soft_delete: bool = False
     steps: tuple[str, ...] = ()  # migration steps released after the table's creation
     rls: bool = False  # PostgreSQL row-level security on the tenant column
+    links: tuple[Link, ...] = ()  # references with a foreign key (the rest are plain ids)
 
     @property
     def rls_policy(self) -> str:
@@ -161,6 +194,7 @@ class Domain:
             fields=[f for f in self.fields if f.since is None or f.since in applied],
             finders=[f for f in self.finders if f.since is None or f.since in applied],
             soft_delete=soft_delete,
+            links=tuple(link for link in self.links if link.step is None or link.step in applied),
         )
 
     @property
@@ -205,30 +239,82 @@ class Domain:
     def has_kind(self, kind: str) -> bool:
         return any(f.kind == kind for f in self.fields)
 
+    @property
+    def references(self) -> list[Field]:
+        """Fields that hold the id of a row of another domain (or of this one)."""
+        return [f for f in self.fields if f.kind == "ref"]
+
+    @property
+    def is_reference_target(self) -> bool:
+        """Whether a catalogue domain references this one (it then offers ``(tenant, id)``)."""
+        return any(f.get("ref") == self.key for key in domain_keys() for f in _raw(key)["fields"])
+
+    @property
+    def foreign_keys(self) -> list[ForeignKey]:
+        """The references backed by a key; with tenancy on both sides, tenant and id together.
+
+        A composite key on ``(tenant, id)`` means the database itself refuses a row that
+        points at another tenant's row, whatever the code writing it does.
+        """
+        keys = []
+        for link in self.links:
+            ref = self.field(link.field)
+            columns: tuple[str, ...]
+            targets: tuple[str, ...]
+            if self.tenant_field and link.tenant_field:
+                columns = (self.tenant_field, ref.name)
+                targets = (link.tenant_field, "id")
+            else:
+                columns, targets = (ref.name,), ("id",)
+            name = db_identifier("fk", self.table, ref.name)
+            keys.append(
+                ForeignKey(
+                    name,
+                    ref.name,
+                    columns,
+                    link.table,
+                    targets,
+                    ref.on_delete.upper(),
+                    ref.nullable,
+                )
+            )
+        return keys
+
     def finder_kinds(self) -> set[str]:
         return {finder.kind for finder in self.finders}
 
     @property
     def unique_constraints(self) -> list[Index]:
-        return [
-            Index(
-                db_identifier("uq", self.table, *self.owner_columns[:-1], *columns),
-                self.owner_columns[:-1] + columns,
-            )
+        tenant = self.owner_columns[:-1]
+        keys = [
+            Index(db_identifier("uq", self.table, *tenant, *columns), tenant + columns)
             for columns in self.unique
         ]
+        if tenant and self.is_reference_target:
+            # What tenant-safe foreign keys of other tables point at.
+            keys.append(Index(db_identifier("uq", self.table, *tenant, "id"), (*tenant, "id")))
+        return keys
 
     @property
     def indexes(self) -> list[Index]:
         """One index per query shape, dropping any that another index already leads with."""
+        tenant = self.owner_columns[:-1]
         shapes = [self.owner_columns + (self.sort_key,)]
         for finder in self.finders:
-            if finder.kind == "equals":
+            field = self.field(finder.field) if finder.field else None
+            if finder.kind == "equals" and field is not None and field.kind == "ref":
+                # Leads with the reference, so it also serves the foreign key's checks.
+                shapes.append((*tenant, finder.field, "user_id", self.sort_key))
+            elif finder.by:
+                shapes.append((*tenant, finder.by, "user_id", finder.field))
+            elif finder.kind in ("equals", "missing"):
                 shapes.append(self.owner_columns + (finder.field, self.sort_key))
             elif finder.kind == "within":
                 shapes.append(self.owner_columns + (finder.start,))
             else:
                 shapes.append(self.owner_columns + (finder.field,))
+        # A foreign key needs an index that leads with its columns (MySQL makes one if not).
+        shapes += [(*tenant, f.name) for f in self.references]
         covering = [c.columns for c in self.unique_constraints]
         kept: list[tuple[str, ...]] = []
         for shape in sorted(set(shapes), key=len, reverse=True):
@@ -292,6 +378,8 @@ def _field(raw: dict[str, Any]) -> Field:
         enum=raw.get("enum"),
         values=tuple(raw.get("values", ())),
         since=raw.get("since"),
+        ref=raw.get("ref"),
+        on_delete=raw.get("on_delete", "restrict"),
     )
 
 
@@ -302,6 +390,7 @@ def load_domain(
     tenant_field: str | None = None,
     soft_delete: bool = False,
     rls: bool = False,
+    links: tuple[Link, ...] = (),
 ) -> Domain:
     """The domain ``key`` with the user's options applied."""
     raw = _raw(key)
@@ -309,13 +398,17 @@ def load_domain(
     unknown = [f.kind for f in finders if f.kind not in FINDER_KINDS]
     if unknown:
         raise ValueError(f"domain {key!r}: unknown finder kinds {unknown}")
+    fields = [_field(f) for f in raw["fields"]]
+    for f in fields:
+        if f.kind == "ref" and (f.ref not in domain_keys() or f.on_delete not in ON_DELETE):
+            raise ValueError(f"domain {key!r}: reference {f.name} needs ref and on_delete")
     return Domain(
         key=key,
         entity=raw["entity"],
         table=table or raw["table"],
         summary=raw["summary"],
         sort_key=raw["sort_key"],
-        fields=[_field(f) for f in raw["fields"]],
+        fields=fields,
         unique=[tuple(columns) for columns in raw.get("unique", ())],
         finders=finders,
         date_ranges=list(raw.get("date_ranges", ())),
@@ -327,5 +420,6 @@ def load_domain(
         tenant_field=tenant_field or None,
         soft_delete=soft_delete,
         rls=rls,
+        links=links,
         steps=tuple(step["step"] for step in raw.get("migrations", ())),
     )

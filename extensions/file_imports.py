@@ -48,6 +48,8 @@ def model_imports(d: Domain, base_module: str, base_name: str) -> list[str]:
         specs += ["sqlalchemy:CheckConstraint", "sqlalchemy.sql.naming:conv"]
     if d.indexes:
         specs.append("sqlalchemy:Index")
+    if d.foreign_keys:
+        specs.append("sqlalchemy:ForeignKeyConstraint")
     return specs
 
 

@@ -27,6 +27,7 @@ from .catalogue import load_domain
 from .history import CREATE
 from .questionnaire import Question, load
 from .questions import refuse
+from .relations import link_problem, link_step
 
 # Copier's ``cast_to_bool`` takes anything; these are the words meant as a boolean.
 BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "1", "0"})
@@ -101,7 +102,7 @@ def name_problem(name: str, questions: Mapping[str, Question]) -> str:
 def recorded_problem(
     name: str, value: object, domain: str, recorded: Mapping[str, Any] | None
 ) -> str:
-    """Why a recorded answer (``schema_baseline``, ``soft_delete_after``) may not be given.
+    """Why a recorded answer (``schema_baseline``, ``linked_references``...) may not be given.
 
     Copier works these out on copy and stores them; ``copier update`` compares new
     answers with them before it rewrites anything. So a given value must be one
@@ -135,8 +136,11 @@ def recorded_problem(
         allowed = (
             "" if ok else "a mapping of table, tenant_field (text), soft_delete and rls (booleans)"
         )
+    elif name == "linked_references":
+        allowed = link_problem(domain, value)
     elif name == "soft_delete_after":
-        steps = [CREATE, *load_domain(domain).steps]
+        spec = load_domain(domain)
+        steps = [CREATE, *spec.steps, *(link_step(f.name) for f in spec.references)]
         allowed = (
             "" if value in steps else f"one of the migration steps of {domain}: {', '.join(steps)}"
         )

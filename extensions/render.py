@@ -25,11 +25,12 @@ from .file_imports import (
     schemas_imports,
 )
 from .given import check_data, check_data_names
-from .history import history, latest_step
+from .history import history, latest_step, step_names
 from .ids import revision_id
 from .imports import import_block
 from .layout import argument, call, python_string
 from .naming import module_path, package_dirs
+from .relations import current_links, links_of, stale
 from .testcases import check_violation, finder_cases
 from .types import MONEY_MIGRATION
 
@@ -40,6 +41,7 @@ def domain_spec(
     tenant_field: str = "",
     soft_delete: bool = False,
     rls: bool = False,
+    linked: object = None,
 ) -> Domain:
     """The catalogue entry of ``domain`` with the user's answers applied."""
     return load_domain(
@@ -48,6 +50,7 @@ def domain_spec(
         tenant_field=tenant_field or None,
         soft_delete=soft_delete,
         rls=rls,
+        links=links_of(linked),
     )
 
 
@@ -98,14 +101,24 @@ def baseline_of(table: str, tenant_field: str, soft_delete: bool, rls: bool = Fa
     )
 
 
-def domain_head(domain: str) -> str:
-    """The newest migration step this template version knows for ``domain``."""
-    return latest_step(load_domain(domain))
+def domain_head(domain: str, linked: object = None, baseline: object = None) -> str:
+    """The newest migration step of ``domain`` in this app: the catalogue's, or a link's.
+
+    ``baseline`` is the recorded schema baseline; soft delete turned on later is
+    placed by the answer this computes, so it is never counted here.
+    """
+    spec = load_domain(domain, links=links_of(linked))
+    if not spec.links:
+        return latest_step(spec)
+    created_with = bool(baseline.get("soft_delete")) if isinstance(baseline, dict) else False
+    return step_names(spec, created_with_soft_delete=created_with)[-1]
 
 
 GLOBALS = {
     "baseline_of": baseline_of,
     "domain_head": domain_head,
+    "current_links": current_links,
+    "stale_links": stale,
     "path_depth": path_depth,
     "money_migration": MONEY_MIGRATION,
     "signature": signature,
@@ -145,7 +158,13 @@ def format_filter_param(name: str, domain: Domain) -> str:
     return f"{name}: {domain.field(name).enum} | None = None"
 
 
+def field_kind(name: str, domain: Domain) -> str:
+    """The catalogue type of ``domain``'s field ``name``."""
+    return domain.field(name).kind
+
+
 FILTERS = {
+    "field_kind": field_kind,
     "format_filter_param": format_filter_param,
     "python_string": python_string,
     "import_block": import_block,
@@ -163,6 +182,7 @@ def add_layout(context: dict[str, Any]) -> None:
         tenant,
         bool(context.get("include_soft_delete")),
         rls=bool(tenant) and context.get("tenant_isolation") == "column+rls",
+        linked=context.get("linked_references"),
     )
     package = module_path(context["dest_dir"])
     first_party = {package.split(".")[0]}

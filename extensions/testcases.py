@@ -36,6 +36,27 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
     ['BudgetPeriod.WEEKLY']
     """
     kind, field = finder.kind, finder.field
+    column = domain.field(field) if field else None
+    if kind == "equals" and column is not None and column.kind == "ref":
+        hit, other = "uuid.UUID(int=7)", "uuid.UUID(int=8)"
+        return FinderCase(finder, {field: hit}, {field: other}, [hit])
+    if kind == "equals" and column is not None and column.kind == "str":
+        hit, other = '"Corner Bakery"', '"Corner Bakery "'  # exact: trailing space differs
+        return FinderCase(finder, {field: hit}, {field: other}, [hit])
+    if kind == "equals" and column is not None and column.kind == "bool":
+        hit = "True" if str(finder.value).lower() == "true" else "False"
+        other = "False" if hit == "True" else "True"
+        return FinderCase(finder, {field: hit}, {field: other}, [])
+    if kind == "missing":
+        return FinderCase(finder, {field: "None"}, {field: "uuid.UUID(int=9)"}, [])
+    if kind == "between" and finder.by:
+        day, hit, other = "date(2026, 3, 31)", "uuid.UUID(int=7)", "uuid.UUID(int=8)"
+        return FinderCase(
+            finder,
+            {field: day, finder.by: hit},
+            {field: day, finder.by: other},
+            [hit, "date(2026, 3, 1)", "date(2026, 3, 31)"],
+        )
     if kind == "equals":
         values = domain.field(field).values
         hit = finder.value or values[0]
@@ -71,7 +92,7 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
 
 
 def check_violation(domain: Domain) -> dict[str, str]:
-    """Fields (as Python source) that break the domain's first CHECK constraint.
+    """Fields (as Python source) that break the domain's first CHECK (or a NOT NULL).
 
     >>> from .catalogue import load_domain
     >>> check_violation(load_domain("goals"))
@@ -79,6 +100,9 @@ def check_violation(domain: Domain) -> dict[str, str]:
     """
     if domain.date_ranges:
         return {domain.date_ranges[0]["end"]: "date(2000, 1, 1)"}
+    if not domain.checks:  # a NOT NULL column left empty
+        required = [f for f in domain.fields if not f.nullable and not f.has_default]
+        return {required[-1].name: "None"}
     first = domain.checks[0].sql.split()[0]
     return {first: "Decimal(-1)"}
 

@@ -87,6 +87,10 @@ def field_type(
             "dict[str, Amount]",
             python_imports=("decimal:Decimal",),
         )
+    if kind == "ref":
+        # The id of a row of another domain (or of this one): a foreign key when its
+        # table is rendered in the app, a plain indexed id until then.
+        return FieldType("uuid.UUID", "", "sa.Uuid()", "uuid.UUID")
     if kind == "enum":
         assert enum is not None
         return FieldType(enum, f"_stored_by_value({enum})", "sa.String(length=32)", enum)
