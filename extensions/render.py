@@ -24,6 +24,7 @@ from .file_imports import (
     repository_imports,
     schemas_imports,
 )
+from .fin_infra import conversion as fin_infra_of
 from .given import check_data, check_data_names
 from .history import history, latest_step, step_names
 from .ids import revision_id
@@ -137,6 +138,7 @@ GLOBALS = {
     "argument": argument,
     "model_imports": model_imports,
     "schemas_imports": schemas_imports,
+    "fin_infra_of": fin_infra_of,
     "repository_imports": repository_imports,
     "migration_imports": migration_imports,
     "api_imports": api_imports,

@@ -42,6 +42,8 @@ require_row_level_security restore restored result revision revisions role row r
 rows sa seen select self sent session sessions setting setup spec still_there stored
 suppress tenant tenants text theirs timedelta tmp_path total type_ unchecked update
 updated updated_at upgrade utc_now uuid v value values version visible
+back changed cls f from_fin_infra fuller k message model moved now number numbers time
+to_fin_infra unknown
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())
 
@@ -159,7 +161,7 @@ def entity_class_names(entity: str, enums: tuple[str, ...] = ()) -> frozenset[st
     ['Goal', 'GoalBase', 'GoalConflict']
     """
     suffixes: tuple[str, ...] = ("", "Base", "Create", "Read", "Update", "Page", "Repository")
-    suffixes += ("NotFound", "Conflict", "Error")
+    suffixes += ("NotFound", "Conflict", "Error", "NotConvertible")
     own = {entity + suffix for suffix in suffixes} | {f"Stale{entity}", f"Invalid{entity}Query"}
     return frozenset(own | set(enums))
 
