@@ -24,6 +24,7 @@ from app.models.budgets import BudgetCreate, BudgetRead, BudgetRepository
 from app.models.goals import GoalCreate, GoalRead, GoalRepository
 from app.models.net_worth import (
     NetWorthSnapshotCreate,
+    NetWorthSnapshotNotConvertible,
     NetWorthSnapshotRead,
     NetWorthSnapshotRepository,
 )
@@ -87,6 +88,15 @@ async def main() -> None:
         assert fin_snapshot.credit_cards == 0.1, fin_snapshot
         back = NetWorthSnapshotCreate.from_fin_infra(fin_snapshot)
         check("NetWorthSnapshot", fin_snapshot, FinSnapshot, back, snapshot)
+        # fin-infra strips a snapshot's strings: a value it would change is refused.
+        read = NetWorthSnapshotRead.model_validate(stored_snapshot)
+        padded = read.model_copy(update={"user_id": "u1 "})
+        try:
+            padded.to_fin_infra()
+        except NetWorthSnapshotNotConvertible as error:
+            assert "user_id" in str(error), error
+        else:
+            raise AssertionError("a user_id fin-infra strips converted")
 
         # As fin-infra's aggregator builds one: every category given, most of them 0.0.
         aggregated = FinSnapshot(
