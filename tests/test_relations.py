@@ -1,0 +1,243 @@
+"""References between domains: plain ids until the referenced domain is rendered, then keys.
+
+A key made at creation is part of the table's first migration; one made later (the
+referenced domain came second) is a step of its own, added by ``copier update`` with
+no hand edits, after the app's head of that moment so the history stays one chain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from copier.errors import UserMessageError
+
+from extensions.catalogue import load_domain
+from extensions.history import history
+from extensions.ids import revision_id
+from extensions.relations import link_problem, links_of
+from tests.answer_helpers import snapshot
+from tests.conftest import render, rendered_pytest, run, tool
+from tests.test_update import App, Template, _heads
+
+ACCOUNTS_MODEL = "app/models/accounts/account.py"
+TRANSACTIONS_MODEL = "app/models/transactions/transaction.py"
+CONNECTIONS_CREATE = revision_id("bank_connections", "bank_connections")
+
+
+# The history of a key added later (no rendering) ----------------------------------
+
+
+def _recorded(after_revision: str, *fields: str) -> dict[str, Any]:
+    return {
+        field: {
+            "table": "accounts" if field == "account_id" else "categories",
+            "tenant_field": "tenant_id",
+            "after_step": "create",
+            "after_revision": after_revision,
+        }
+        for field in fields
+    }
+
+
+def test_a_key_added_later_is_a_step_after_the_apps_head_of_that_moment() -> None:
+    links = links_of(_recorded("feedfacecafe", "account_id"))
+    transactions = load_domain("transactions", tenant_field="tenant_id", links=links)
+
+    steps = history(transactions, down_revision="0123456789ab", created_with_soft_delete=False)
+
+    assert [s.name for s in steps] == ["create", "link_account_id"]
+    assert [s.down_revision for s in steps] == ["0123456789ab", "feedfacecafe"]
+    assert [k.name for k in steps[1].added_foreign_keys] == ["fk_transactions_account_id"]
+    assert steps[0].after.foreign_keys == []
+
+
+def test_two_keys_added_by_one_update_follow_each_other() -> None:
+    links = links_of(_recorded("feedfacecafe", "account_id", "category_id"))
+    transactions = load_domain("transactions", tenant_field="tenant_id", links=links)
+
+    steps = history(transactions, down_revision="", created_with_soft_delete=False)
+
+    assert [s.name for s in steps] == ["create", "link_account_id", "link_category_id"]
+    assert steps[2].down_revision == steps[1].revision
+
+
+def test_soft_delete_turned_on_after_a_key_follows_the_key() -> None:
+    links = links_of(_recorded("feedfacecafe", "account_id"))
+    transactions = load_domain(
+        "transactions", tenant_field="tenant_id", soft_delete=True, links=links
+    )
+
+    steps = history(
+        transactions,
+        down_revision="",
+        created_with_soft_delete=False,
+        soft_delete_after="link_account_id",
+    )
+
+    assert [s.name for s in steps] == ["create", "link_account_id", "add_soft_delete"]
+    assert steps[2].down_revision == steps[1].revision
+
+
+def test_a_tenant_safe_key_names_the_tenant_and_the_id_on_both_sides() -> None:
+    links = links_of({"account_id": {"table": "ledger_accounts", "tenant_field": "org_id"}})
+    transactions = load_domain("transactions", tenant_field="workspace_id", links=links)
+
+    (key,) = transactions.foreign_keys
+
+    assert key.columns == ("workspace_id", "account_id")
+    assert key.targets == ("ledger_accounts.org_id", "ledger_accounts.id")
+    assert key.on_delete == "CASCADE"
+
+
+def test_a_referenced_tenanted_domain_offers_tenant_and_id_as_a_unique_key() -> None:
+    accounts = load_domain("accounts", tenant_field="tenant_id")
+    goals = load_domain("goals", tenant_field="tenant_id")
+
+    assert ("tenant_id", "id") in [u.columns for u in accounts.unique_constraints]
+    assert ("tenant_id", "id") not in [u.columns for u in goals.unique_constraints]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "account_id",
+        {"no_such_field": {"table": "accounts"}},
+        {"account_id": {"table": "accounts; drop table x"}},
+        {"account_id": {"table": "accounts", "tenant_field": "Tenant"}},
+        {"account_id": {"table": "accounts", "after_step": "create"}},
+        {"account_id": {"table": "accounts", "after_step": "x", "after_revision": "zz"}},
+        {"account_id": {"table": "accounts", "extra": 1}},
+    ],
+)
+def test_a_links_record_copier_could_not_have_written_is_refused(value: object) -> None:
+    assert "a mapping of reference fields" in link_problem("transactions", value)
+
+
+# Rendered apps --------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_reference_to_a_domain_not_rendered_is_a_plain_indexed_id(app: Path) -> None:
+    render(app, domain="transactions", include_tenant=True)
+
+    model = (app / TRANSACTIONS_MODEL).read_text()
+    assert "ForeignKeyConstraint" not in model
+    assert '"account_id",\n            "user_id",' in model  # the index behind the finder
+    answers = (app / ".copier/answers.transactions.yml").read_text()
+    assert "linked_references: {}" in answers
+    result = rendered_pytest(app)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_a_reference_across_tenancy_is_refused_and_writes_nothing(app: Path) -> None:
+    render(app, domain="accounts", include_tenant=True)
+    before = snapshot(app)
+
+    with pytest.raises(UserMessageError, match="include_tenant: transactions references accounts"):
+        render(app, domain="transactions", include_tenant=False)
+
+    assert snapshot(app) == before
+
+
+@pytest.mark.slow
+def test_a_reference_across_declarative_bases_is_refused(app: Path) -> None:
+    render(app, domain="categories")
+    before = snapshot(app)
+
+    with pytest.raises(UserMessageError, match="must share one declarative base"):
+        render(app, domain="transactions", orm_base="svc_infra")
+
+    assert snapshot(app) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "not a mapping",
+        {"account_id": {"table": "users", "tenant_field": "", "after_step": "x"}},
+        {"account_id": {"table": "accounts\nimport os"}},
+    ],
+)
+def test_a_forged_links_record_is_refused_and_writes_nothing(app: Path, forged: object) -> None:
+    before = snapshot(app)
+
+    with pytest.raises(UserMessageError, match="linked_references: .* Copier records a mapping"):
+        render(app, domain="transactions", linked_references=forged)
+
+    assert snapshot(app) == before
+
+
+@pytest.fixture
+def git_app(tmp_path: Path) -> App:
+    return App(tmp_path / "app", Template(tmp_path / "template"))
+
+
+def _alembic(app: Path, url: str, *args: str) -> Any:
+    return run([tool("alembic"), *args], app, {"DATABASE_URL": url})
+
+
+@pytest.mark.slow
+def test_accounts_first_then_connections_then_update_adds_the_key(git_app: App) -> None:
+    git_app.copy(domain="accounts", include_tenant=True, include_soft_delete=True)
+    assert "ForeignKeyConstraint" not in git_app.read(ACCOUNTS_MODEL)
+    git_app.copy(domain="bank_connections", include_tenant=True, include_soft_delete=True)
+    migrations = {
+        name: body
+        for name, body in snapshot(git_app.path).items()
+        if name.startswith("migrations/versions/")
+    }
+
+    git_app.update("accounts")
+
+    model = git_app.read(ACCOUNTS_MODEL)
+    assert '["bank_connections.tenant_id", "bank_connections.id"]' in model
+    now = snapshot(git_app.path)
+    assert {name: now[name] for name in migrations} == migrations  # nothing rewritten
+    added = sorted(n for n in now if n.startswith("migrations/versions/") and n not in migrations)
+    assert [Path(n).name.split("_", 1)[1] for n in added] == ["accounts_link_connection_id.py"]
+    assert git_app.answers("accounts")["linked_references"] == {
+        "connection_id": {
+            "table": "bank_connections",
+            "tenant_field": "tenant_id",
+            "after_step": "create",
+            "after_revision": CONNECTIONS_CREATE,
+        }
+    }
+    assert git_app.conflicted() == []
+    assert len(_heads(git_app)) == 1
+    git_app.commit("update accounts")
+
+    # Updating again changes nothing: the record is complete.
+    settled = {n: b for n, b in snapshot(git_app.path).items() if not n.startswith(".git")}
+    git_app.update("accounts")
+    again = {n: b for n, b in snapshot(git_app.path).items() if not n.startswith(".git")}
+    assert again == settled
+
+    url = f"sqlite+aiosqlite:///{git_app.path}/app.db"
+    upgrade = _alembic(git_app.path, url, "upgrade", "head")
+    assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+    check = _alembic(git_app.path, url, "check")
+    assert check.returncode == 0, check.stdout + check.stderr[-3000:]
+    downgrade = _alembic(git_app.path, url, "downgrade", "base")
+    assert downgrade.returncode == 0, downgrade.stderr[-3000:]
+    result = rendered_pytest(git_app.path)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_the_four_ledger_domains_link_at_creation_and_migrate_as_one_chain(app: Path) -> None:
+    for domain in ("categories", "bank_connections", "accounts", "transactions"):
+        render(app, domain=domain, include_tenant=True, include_soft_delete=True)
+
+    model = (app / TRANSACTIONS_MODEL).read_text()
+    assert model.count("ForeignKeyConstraint(") == 2
+    url = f"sqlite+aiosqlite:///{app}/app.db"
+    for command in (["upgrade", "head"], ["check"], ["downgrade", "base"]):
+        result = _alembic(app, url, *command)
+        assert result.returncode == 0, (command, result.stdout, result.stderr[-3000:])
+    result = rendered_pytest(app)
+    assert result.returncode == 0, result.stdout[-3000:]
