@@ -44,6 +44,9 @@ suppress tenant tenants text theirs timedelta tmp_path total type_ unchecked upd
 updated updated_at upgrade utc_now uuid v value values version visible
 back changed cls f from_fin_infra fuller k message model moved now number numbers time
 to_fin_infra unknown
+create_table_alone get_by_account get_by_account_between get_by_category get_by_connection
+get_by_merchant get_children get_needing_reauth get_pending get_roots keyed_table max_length
+pairs parent referenced remaining tenant_column url
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())
 
@@ -57,7 +60,7 @@ DeclarativeBase Dialect Enum ExactString Field Index IntegrityError JSON MAX_LIM
 MYSQL_CHECK_FAILED Mapped MappingProxyType MetaData Money NAMING_CONVENTION Numeric
 OWN_ROWS OperationalError PositiveAmount RLS_POLICY Select Self Sequence SignedAmount
 StaleDataError StrEnum String TABLE TENANT_SETTING TypeDecorator TypeEngine UTC
-UTCDateTime UTC_DATETIME UniqueConstraint
+UTCDateTime UTC_DATETIME UniqueConstraint ForeignKeyConstraint
 """
 RENDERED_CLASS_NAMES = frozenset(_RENDERED_CLASSES.split())
 
