@@ -38,6 +38,7 @@ def test_defaults_render_the_budgets_layer_with_pytest_copie(copie: Any) -> None
         "tests/__init__.py",
         "tests/budgets/__init__.py",
         "tests/budgets/conftest.py",
+        "tests/budgets/test_budget_fin_infra.py",
         "tests/budgets/test_budget_repository.py",
         "tests/budgets/test_budget_schemas.py",
         "tests/budgets/test_budget_migration.py",
