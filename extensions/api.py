@@ -128,28 +128,43 @@ def api_imports(
 
 
 def svc_infra_imports(d: Domain, model_module: str, schemas_module: str) -> list[str]:
-    """The svc-infra wiring module."""
+    """The svc-infra wiring: SqlResource, a repository fitted to the domain, the schemas."""
     E = d.entity
     specs = [
         "__future__:annotations",
-        "collections.abc:Awaitable",
-        "collections.abc:Callable",
+        "uuid",
+        "collections.abc:Sequence",
+        "http:HTTPStatus",
         "typing:Any",
         "fastapi:FastAPI",
+        "fastapi:HTTPException",
+        "sqlalchemy.exc:IntegrityError",
+        "sqlalchemy.ext.asyncio:AsyncSession",
         "svc_infra.api.fastapi.db.sql.add:add_sql_resources",
         "svc_infra.db.sql.repository:SqlRepository",
         "svc_infra.db.sql.resource:SqlResource",
         "svc_infra.db.sql.service:SqlService",
+        "typing_extensions:override",
         f".{model_module}:{E}",
         f".{schemas_module}:{E}Create",
         f".{schemas_module}:{E}Read",
     ]
     if d.tenant_field:
-        specs.append("svc_infra.api.fastapi.tenancy.context:require_tenant_id")
+        specs += [
+            "collections.abc:Awaitable",
+            "collections.abc:Callable",
+            "svc_infra.api.fastapi.tenancy.context:require_tenant_id",
+        ]
+    if d.soft_delete:
+        specs.append(f".{model_module}:utc_now")
     if d.immutable:
         specs += ["pydantic:BaseModel", "pydantic:ConfigDict"]
     else:
-        specs.append(f".{schemas_module}:{E}Update")
+        specs += [
+            "pydantic:ValidationError",
+            f".{schemas_module}:{E}Base",
+            f".{schemas_module}:{E}Update",
+        ]
     return specs
 
 
@@ -200,4 +215,36 @@ def api_test_imports(d: Domain, package: str, api_module: str) -> list[str]:
         specs.append("datetime:date")
     if "Decimal(" in used:
         specs.append("decimal:Decimal")
+    return specs
+
+
+def svc_infra_test_imports(d: Domain, package: str, api_module: str) -> list[str]:
+    """The rendered tests of the svc-infra routes."""
+    E = d.entity
+    specs = [
+        "__future__:annotations",
+        "uuid",
+        "collections.abc:AsyncIterator",
+        "collections.abc:Callable",
+        "contextlib:asynccontextmanager",
+        "typing:Any",
+        "httpx",
+        "pytest",
+        "pytest_asyncio",
+        "fastapi:FastAPI",
+        "sqlalchemy.ext.asyncio:AsyncSession",
+        "sqlalchemy.ext.asyncio:async_sessionmaker",
+        "svc_infra.api.fastapi.db.sql.session:get_session",
+        f"{package}:{E}Create",
+        f"{package}:{E}Read",
+        f"{package}.{api_module}:add_{d.snake}_routes",
+    ]
+    if d.soft_delete:
+        specs += [f"{package}:{E}", "datetime:timedelta"]
+    if not d.immutable:
+        specs.append(f"{package}:{E}Update")
+        value = d.change.get("value", "")
+        specs += [f"{package}:{f.enum}" for f in d.enums if f"{f.enum}." in value]
+        if "Decimal(" in value:
+            specs.append("decimal:Decimal")
     return specs

@@ -15,6 +15,7 @@ from .api import (
     finder_routes,
     operation_ids,
     svc_infra_imports,
+    svc_infra_test_imports,
     url_prefix,
 )
 from .catalogue import Domain, domain_keys, load_domain
@@ -145,6 +146,7 @@ GLOBALS = {
     "api_test_imports": api_test_imports,
     "operation_ids": operation_ids,
     "svc_infra_imports": svc_infra_imports,
+    "svc_infra_test_imports": svc_infra_test_imports,
     "finder_routes": finder_routes,
     "url_prefix": url_prefix,
     "finder_cases": finder_cases,
