@@ -182,6 +182,7 @@ class Domain:
     steps: tuple[str, ...] = ()  # migration steps released after the table's creation
     rls: bool = False  # PostgreSQL row-level security on the tenant column
     links: tuple[Link, ...] = ()  # references with a foreign key (the rest are plain ids)
+    sync_key: tuple[str, ...] = ()  # the provider's key ``sync_many`` matches rows on
 
     @property
     def rls_policy(self) -> str:
@@ -279,6 +280,16 @@ class Domain:
                 )
             )
         return keys
+
+    @property
+    def sync_columns(self) -> tuple[str, ...]:
+        """The unique key ``sync_many`` matches on, with the tenant first."""
+        return self.owner_columns[:-1] + self.sync_key
+
+    @property
+    def synced_fields(self) -> list[Field]:
+        """What a sync may change: every field but the key and the owner."""
+        return [f for f in self.fields if f.name not in self.sync_key and f.name != "user_id"]
 
     def finder_kinds(self) -> set[str]:
         return {finder.kind for finder in self.finders}
@@ -399,6 +410,9 @@ def load_domain(
     if unknown:
         raise ValueError(f"domain {key!r}: unknown finder kinds {unknown}")
     fields = [_field(f) for f in raw["fields"]]
+    sync_key = tuple(raw.get("sync_key", ()))
+    if sync_key and [*sync_key] not in [list(u) for u in raw.get("unique", ())]:
+        raise ValueError(f"domain {key!r}: sync_key must be one of its unique keys")
     for f in fields:
         if f.kind == "ref" and (f.ref not in domain_keys() or f.on_delete not in ON_DELETE):
             raise ValueError(f"domain {key!r}: reference {f.name} needs ref and on_delete")
@@ -421,5 +435,6 @@ def load_domain(
         soft_delete=soft_delete,
         rls=rls,
         links=links,
+        sync_key=sync_key,
         steps=tuple(step["step"] for step in raw.get("migrations", ())),
     )

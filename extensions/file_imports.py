@@ -113,6 +113,18 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
         specs += [f".{schemas_module}:{d.entity}Base", f".{schemas_module}:{d.entity}Update"]
     if d.rls:
         specs.append("sqlalchemy:text")
+    if d.sync_key:
+        specs += [
+            "typing:Any",
+            "datetime:datetime",
+            "sqlalchemy.dialects:mysql",
+            "sqlalchemy.dialects:postgresql",
+            "sqlalchemy.dialects:sqlite",
+            "sqlalchemy.engine:Dialect",
+            "sqlalchemy.sql.base:ReadOnlyColumnCollection",
+            "sqlalchemy.sql.dml:ReturningInsert",
+            f".{model_module}:utc_now",
+        ]
     return specs
 
 

@@ -18,7 +18,7 @@ from .api import (
     svc_infra_test_imports,
     url_prefix,
 )
-from .catalogue import Domain, domain_keys, load_domain
+from .catalogue import Domain, Field, domain_keys, load_domain
 from .file_imports import (
     migration_imports,
     model_imports,
@@ -167,8 +167,14 @@ def field_kind(name: str, domain: Domain) -> str:
     return domain.field(name).kind
 
 
+def field_of(name: str, domain: Domain) -> Field:
+    """``domain``'s field ``name``."""
+    return domain.field(name)
+
+
 FILTERS = {
     "field_kind": field_kind,
+    "field_of": field_of,
     "format_filter_param": format_filter_param,
     "python_string": python_string,
     "import_block": import_block,

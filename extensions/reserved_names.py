@@ -47,6 +47,8 @@ to_fin_infra unknown
 create_table_alone get_by_account get_by_account_between get_by_category get_by_connection
 get_by_merchant get_children get_needing_reauth get_pending get_roots keyed_table max_length
 pairs parent referenced remaining tenant_column url
+again batch columns inserted moment new options ordered postgresql report sqlite stamp stamps
+start statement sync_many touched unchanged upsert
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())
 
