@@ -16,9 +16,12 @@ columns). The rest is listed, each with its reason:
 ``dropped``
     fin-infra fields this table has no column for, holding what fin-infra computes
     (counts, changes since the previous row): not stored, for the reason given.
+``fields``
+    every field of fin-infra's model, as it names them.
 ``supplied``
-    our fields fin-infra has no place for (the owner, when its model has none):
-    ``from_fin_infra()`` takes them as keyword arguments.
+    our fields fin-infra has no place for (the owner, when its model has none), with
+    the reason: ``from_fin_infra()`` takes them as keyword arguments. A field missing
+    here and from ``fields`` is taken the same way (the tests ask for its reason).
 ``renamed``
     fin-infra field name -> ours, where the two differ.
 
@@ -37,6 +40,7 @@ from .layout import LINE_LENGTH, call
 BLOCK_KEYS = frozenset(
     {
         "model",
+        "fields",
         "money",
         "days",
         "set_by_database",
@@ -81,6 +85,7 @@ class Conversion:
 
     d: Domain
     model: str
+    theirs: tuple[str, ...]  # every field of fin-infra's model (tests compare them)
     money: str = "Decimal"
     days: str = "date"
     set_by_database: tuple[str, ...] = ()
@@ -119,9 +124,23 @@ class Conversion:
         return next((b for b in self.breakdowns if b.field == name), None)
 
     @property
+    def given(self) -> list[str]:
+        """Our fields fin-infra's model has no place for: ``from_fin_infra()`` keywords.
+
+        Those the catalogue lists under ``supplied`` (with the reason), and any other
+        field whose name fin-infra's model lacks, such as a column a later release adds.
+        """
+        return [
+            f.name
+            for f in self.d.fields
+            if f.name in self.supplied
+            or (not self._breakdown(f.name) and self._fin_name(f.name) not in self.theirs)
+        ]
+
+    @property
     def fields(self) -> list[Field]:
         """Our fields that fin-infra's model holds (under their own name or another)."""
-        return [f for f in self.d.fields if f.name not in self.supplied]
+        return [f for f in self.d.fields if f.name not in self.given]
 
     @property
     def uses_floats(self) -> bool:
@@ -154,7 +173,7 @@ class Conversion:
         """How ``from_fin_infra()`` converts ``f`` back: a function and its arguments."""
         value = f"{self.param}.{self._fin_name(f.name)}"
         breakdown = self._breakdown(f.name)
-        if f.name in self.supplied:
+        if f.name in self.given:
             return "", [f.name]
         if breakdown:
             return "_gather", [self.param, breakdown.constant]
@@ -194,19 +213,17 @@ class Conversion:
     def from_params(self) -> list[str]:
         """``from_fin_infra``'s parameters: fin-infra's model, then what it lacks."""
         keyword = [
-            f"{f.name}: {f.annotation}" + _default(f)
-            for f in self.d.fields
-            if f.name in self.supplied
+            f"{f.name}: {f.annotation}" + _default(f) for f in self.d.fields if f.name in self.given
         ]
         return ["cls", f"{self.param}: {self.alias}", *(["*", *keyword] if keyword else [])]
 
     def supplied_arguments(self, source: str) -> list[str]:
         """``user_id=new.user_id``: what a test passes ``from_fin_infra()`` beside the model."""
-        return [f"{name}={source}.{name}" for name in self.supplied]
+        return [f"{name}={source}.{name}" for name in self.given]
 
     def from_arguments(self) -> list[str]:
         """How ``to_fin_infra()`` calls ``from_fin_infra()`` to check nothing was lost."""
-        return [self.param, *(f"{name}=self.{name}" for name in self.supplied)]
+        return [self.param, *(f"{name}=self.{name}" for name in self.given)]
 
     def import_line(self, indent: int) -> str:
         """``from fin_infra... import Budget as FinInfraBudget``, split when too long."""
@@ -284,7 +301,7 @@ class Conversion:
         """What the schemas module imports for the conversions."""
         specs = ["typing:TYPE_CHECKING", "pydantic:BaseModel"]
         for f in self.d.fields:
-            if f.name in self.supplied:
+            if f.name in self.given:
                 specs += f.type.python_imports
         if self.uses_floats:
             specs.append("decimal:Decimal")
@@ -339,6 +356,7 @@ def conversion(d: Domain) -> Conversion | None:
     result = Conversion(
         d=d,
         model=raw["model"],
+        theirs=tuple(raw["fields"]),
         money=raw.get("money", "Decimal"),
         days=raw.get("days", "date"),
         set_by_database=tuple(raw.get("set_by_database", ())),
@@ -375,6 +393,13 @@ def _check(c: Conversion, names: set[str]) -> None:
         raise ValueError(f"domain {key!r}: a nullable reference cannot convert yet; supply it")
     if c.money == "float" and any(f.kind == "money" and f.nullable for f in c.fields):
         raise ValueError(f"domain {key!r}: a nullable amount cannot convert to a float yet")
+    listed = {r.name for r in c.refused} | set(c.dropped) | set(c.set_by_database)
+    unaccounted = [name for name in c.theirs if name not in set(c.sent()) | listed]
+    if unaccounted:
+        raise ValueError(
+            f"domain {key!r}: fin-infra's {unaccounted} are neither mapped nor listed"
+            " (refused or dropped, with the reason)"
+        )
     reasons = [*c.dropped.values(), *c.supplied.values(), *(r.reason for r in c.refused)]
     if not all(isinstance(reason, str) and reason.strip() for reason in reasons):
         raise ValueError(f"domain {key!r}: every field fin_infra does not map needs a reason")
