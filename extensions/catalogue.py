@@ -100,6 +100,11 @@ class Field:
         return head + (f" = {default}" if default else "")
 
     @property
+    def write_only(self) -> bool:
+        """A secret: callers send it, and no schema they read holds it."""
+        return self.kind == "secret"
+
+    @property
     def enum_members(self) -> list[tuple[str, str]]:
         return [(value.upper(), value) for value in self.values]
 
@@ -221,6 +226,15 @@ class Domain:
         """The columns every list query filters on first: tenant, then user."""
         return ((self.tenant_field,) if self.tenant_field else ()) + ("user_id",)
 
+    @property
+    def readable_fields(self) -> list[Field]:
+        """Fields a caller reads back: all but the secrets."""
+        return [f for f in self.fields if not f.write_only]
+
+    @property
+    def secrets(self) -> list[Field]:
+        return [f for f in self.fields if f.write_only]
+
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
@@ -289,7 +303,13 @@ class Domain:
     @property
     def synced_fields(self) -> list[Field]:
         """What a sync may change: every field but the key and the owner."""
-        return [f for f in self.fields if f.name not in self.sync_key and f.name != "user_id"]
+        # A secret's ciphertext differs each time it is written, so a sync would see
+        # every row as changed: secrets are set through create and update only.
+        return [
+            f
+            for f in self.readable_fields
+            if f.name not in self.sync_key and f.name != "user_id"
+        ]
 
     def finder_kinds(self) -> set[str]:
         return {finder.kind for finder in self.finders}

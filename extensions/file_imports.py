@@ -42,6 +42,15 @@ def model_imports(d: Domain, base_module: str, base_name: str) -> list[str]:
         specs += ["decimal:Decimal", "sqlalchemy:Numeric"]
     if d.has_kind("money_map"):
         specs += ["decimal:Decimal", "sqlalchemy:JSON"]
+    if d.has_kind("secret"):
+        specs += [
+            "os",
+            "functools:cache",
+            "cryptography.fernet:Fernet",
+            "cryptography.fernet:InvalidToken",
+            "cryptography.fernet:MultiFernet",
+            "sqlalchemy:Text",
+        ]
     if d.unique_constraints:
         specs.append("sqlalchemy:UniqueConstraint")
     if d.checks:
@@ -113,6 +122,8 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
         specs += [f".{schemas_module}:{d.entity}Base", f".{schemas_module}:{d.entity}Update"]
     if d.rls:
         specs.append("sqlalchemy:text")
+    if d.secrets:
+        specs += ["typing:Any", "pydantic:SecretStr", f".{model_module}:TokenKeyError"]
     if d.sync_key:
         specs += [
             "typing:Any",

@@ -49,6 +49,7 @@ get_by_merchant get_children get_needing_reauth get_pending get_roots keyed_tabl
 pairs parent referenced remaining tenant_column url
 again batch columns inserted moment new options ordered postgresql report sqlite stamp stamps
 start statement sync_many touched unchanged upsert
+cache monkeypatch newer old_secret raw readable revealed token_cipher token_keys type_coerce
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())
 
@@ -63,6 +64,7 @@ MYSQL_CHECK_FAILED Mapped MappingProxyType MetaData Money NAMING_CONVENTION Nume
 OWN_ROWS OperationalError PositiveAmount RLS_POLICY Select Self Sequence SignedAmount
 StaleDataError StrEnum String TABLE TENANT_SETTING TypeDecorator TypeEngine UTC
 UTCDateTime UTC_DATETIME UniqueConstraint ForeignKeyConstraint
+EncryptedToken Fernet InvalidToken MultiFernet TOKEN_KEYS Text TokenKeyError
 """
 RENDERED_CLASS_NAMES = frozenset(_RENDERED_CLASSES.split())
 

@@ -87,6 +87,15 @@ def field_type(
             "dict[str, Amount]",
             python_imports=("decimal:Decimal",),
         )
+    if kind == "secret":
+        # Encrypted by the model's column type; schemas take it in and never give it out.
+        return FieldType(
+            "str",
+            "EncryptedToken",
+            "sa.Text()",
+            "SecretStr",
+            schema_imports=("pydantic:SecretStr",),
+        )
     if kind == "ref":
         # The id of a row of another domain (or of this one): a foreign key when its
         # table is rendered in the app, a plain indexed id until then.
