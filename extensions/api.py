@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalogue import Domain, Finder
+from .catalogue import Domain, Finder, load_domain
 from .testcases import finder_cases
 
 API_CHOICES = ("none", "fastapi", "svc_infra")
@@ -57,11 +57,14 @@ def finder_route(domain: Domain, finder: Finder) -> FinderRoute:
     kind = finder.kind
     params: tuple[tuple[str, str], ...] = ()
     if kind == "equals" and finder.value is None:
-        params = ((finder.field, str(domain.field(finder.field).enum)),)
+        field = domain.field(finder.field)
+        annotation = {"enum": str(field.enum), "ref": "uuid.UUID"}.get(field.kind, "str")
+        params = ((finder.field, annotation),)
     elif kind in ("within", "before"):
         params = (("day", "date"),)
     elif kind == "between":
-        params = (("first", "date"), ("last", "date"))
+        by = ((finder.by, "uuid.UUID"),) if finder.by else ()
+        params = (*by, ("first", "date"), ("last", "date"))
     return FinderRoute(finder, url_path(finder.name), params)
 
 
@@ -248,3 +251,35 @@ def svc_infra_test_imports(d: Domain, package: str, api_module: str) -> list[str
         if "Decimal(" in value:
             specs.append("decimal:Decimal")
     return specs
+
+
+def api_message(api: str, package: str, api_module: str, domain: str, tenant: bool) -> str:
+    """How to mount the routes, appended to the message after copy ("" without an API).
+
+    >>> print(api_message("fastapi", "app.models.goals", "goal_api", "goals", False))
+    <BLANKLINE>
+    <BLANKLINE>
+    Mount its routes in your FastAPI app (get_session: your session dependency; docs/api.md):
+        from app.models.goals.goal_api import goal_router
+        app.include_router(goal_router(get_session))
+    """
+    if api not in ("fastapi", "svc_infra"):
+        return ""
+    snake = load_domain(domain).snake
+    module = f"{package}.{api_module}"
+    yours = "get_session, current_tenant" if tenant else "get_session"
+    if api == "fastapi":
+        return (
+            f"\n\nMount its routes in your FastAPI app ({yours.replace(', ', ' and ')}: your "
+            f"{'dependencies' if tenant else 'session dependency'}; docs/api.md):\n"
+            f"    from {module} import {snake}_router\n"
+            f"    app.include_router({snake}_router({yours}))"
+        )
+    return (
+        "\n\nMount svc-infra's routes in your FastAPI app"
+        f"{' (current_tenant: your tenant dependency; docs/api.md)' if tenant else ' (docs/api.md)'}:\n"
+        "    from svc_infra.api.fastapi.db.sql.add import add_sql_db\n"
+        f"    from {module} import add_{snake}_routes\n"
+        "    add_sql_db(app)  # svc-infra's sessions, from SQL_URL\n"
+        f"    add_{snake}_routes(app{', current_tenant' if tenant else ''})"
+    )

@@ -292,6 +292,7 @@ PLACEMENT = (
     "models_filename",
     "schemas_filename",
     "repository_filename",
+    "api_filename",
     "tests_dir",
     "migrations_dir",
 )
@@ -318,6 +319,17 @@ def layout_change(app_root: str, domain: str, answers: dict[str, object]) -> str
                 f"with_repository: turning the repository off would delete {', '.join(present)}, which may hold "
                 "your own code. If you no longer need them, delete them yourself (git rm), commit, and update again."
             )
+    if before.get("api", "none") != "none" and answers.get("api", "none") == "none":
+        old = [
+            f"{before['dest_dir']}/{before['api_filename']}",
+            f"{before['tests_dir']}/{domain}/test_{load_domain(domain).snake}_api.py",
+        ]
+        present = [name for name in old if (root / name).exists()]
+        if present:
+            refuse(
+                f"api: turning the HTTP API off would delete {', '.join(present)}, which may hold "
+                "your own code. If you no longer need them, delete them yourself (git rm), commit, and update again."
+            )
     for question in PLACEMENT:
         old_value, new_value = before.get(question), answers.get(question)
         if old_value is None or new_value is None or old_value == new_value:
@@ -335,7 +347,7 @@ def layout_change(app_root: str, domain: str, answers: dict[str, object]) -> str
 def _placed_by(question: str, before: dict[str, Any], domain: str) -> list[str]:
     """Files the recorded answers put where ``question`` says (what a change would delete)."""
     package = str(before.get("dest_dir", ""))
-    modules = ("models_filename", "schemas_filename", "repository_filename")
+    modules = ("models_filename", "schemas_filename", "repository_filename", "api_filename")
     if question == "dest_dir":
         return [f"{package}/{before[name]}" for name in modules if before.get(name)]
     if question in modules:

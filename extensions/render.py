@@ -11,6 +11,7 @@ from .alembic_env import alembic_message, ini_value, renders_alembic_ini, shell_
 from .answers import check_answers
 from .api import (
     api_imports,
+    api_message,
     api_test_imports,
     finder_routes,
     operation_ids,
@@ -143,6 +144,7 @@ GLOBALS = {
     "repository_imports": repository_imports,
     "migration_imports": migration_imports,
     "api_imports": api_imports,
+    "api_message": api_message,
     "api_test_imports": api_test_imports,
     "operation_ids": operation_ids,
     "svc_infra_imports": svc_infra_imports,

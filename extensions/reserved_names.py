@@ -3,7 +3,7 @@
 An answer becomes a name in several languages at once: the tenant column is a model
 attribute, a schema field, a keyword argument of every repository method and a column
 in SQL. Each set below says where a collision would break the code, and ``collision``
-gives the first reason that applies. Plain data and the standard library only:
+gives the first reason that applies. Plain data, the standard library and the naming helpers only:
 Copier's environment has neither SQLAlchemy nor Pydantic (tests compare these sets
 with the installed libraries and with freshly rendered code).
 """
@@ -14,6 +14,7 @@ import builtins
 import keyword
 import sys
 
+from .naming import plural
 from .sql_keywords import SQL_KEYWORDS
 
 PYTHON_KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
@@ -50,6 +51,11 @@ pairs parent referenced remaining tenant_column url
 again batch columns inserted moment new options ordered postgresql report sqlite stamp stamps
 start statement sync_many touched unchanged upsert
 cache monkeypatch newer old_secret raw readable revealed token_cipher token_keys type_coerce
+add_sql_resources again app bad_request caller client content current_tenant db detail
+documented elsewhere errors example get_route_handler get_session gone handle
+handle_problems headers httpx id_value ids if_match link listed location method not_found
+operation operations owner prefix problem request require_tenant_id response router shown
+size statuses tag tags title transport written
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())
 
@@ -155,10 +161,14 @@ WELL_KNOWN_PACKAGES = frozenset(
 def entity_names(snake: str) -> frozenset[str]:
     """The names the rendered code derives from the entity: ``budget``, ``budget_id``, ...
 
-    >>> sorted(entity_names("goal"))
-    ['goal', 'goal_id', 'goal_values', 'new_goal']
+    >>> sorted(entity_names("goal"))[:6]
+    ['add_goal_routes', 'count_goals', 'create_goal', 'create_goals', 'delete_goal', 'get_goal']
     """
-    return frozenset({snake, f"{snake}_id", f"new_{snake}", f"{snake}_values"})
+    many = plural(snake)
+    api = {f"{snake}_router", f"{snake}_resource", f"add_{snake}_routes"}
+    api |= {f"{verb}_{snake}" for verb in ("create", "get", "update", "delete", "restore")}
+    api |= {f"{verb}_{many}" for verb in ("create", "list", "count")}
+    return frozenset({snake, f"{snake}_id", f"new_{snake}", f"{snake}_values"} | api)
 
 
 def entity_class_names(entity: str, enums: tuple[str, ...] = ()) -> frozenset[str]:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job, end to end: render the budgets domain with the defaults into a scratch
-# app, install what the rendered files ask for, and run the app's own tests on SQLite.
+# The main job, end to end: render the budgets domain with the defaults and its FastAPI
+# routes (api=fastapi) into a scratch app, install what the rendered files ask for, and
+# run the app's own tests on SQLite. docs/api.md shows how to serve the routes.
 set -euo pipefail
 template="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="${1:-$(mktemp -d)}"
@@ -11,7 +12,7 @@ uv() { python3 -m uv "$@"; }
 # Copier's environment: copier plus what this template needs to render.
 uv venv --quiet --python 3.11 "$scratch/copier"
 uv pip install --quiet --python "$scratch/copier/bin/python" -r "$template/pyproject.toml"
-"$scratch/copier/bin/copier" copy --trust --defaults --quiet "$template" "$scratch/app"
+"$scratch/copier/bin/copier" copy --trust --defaults --quiet --data api=fastapi "$template" "$scratch/app"
 
 # The app's environment: only what the rendered requirements file lists.
 uv venv --quiet --python 3.11 "$scratch/app/.venv"

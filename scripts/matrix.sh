@@ -12,9 +12,9 @@ uv() { python3 -m uv "$@"; }
 copier="$template/.venv/bin/copier"
 
 app="$scratch/app"
-"$copier" copy --trust --defaults --quiet --data include_tenant=true --data include_soft_delete=true "$template" "$app"
+"$copier" copy --trust --defaults --quiet --data include_tenant=true --data include_soft_delete=true --data api=fastapi "$template" "$app"
 "$copier" copy --trust --defaults --quiet --data domain=goals "$template" "$app"
-"$copier" copy --trust --defaults --quiet --data domain=net_worth --data include_tenant=true "$template" "$app"
+"$copier" copy --trust --defaults --quiet --data domain=net_worth --data include_tenant=true --data api=fastapi "$template" "$app"
 
 for resolution in lowest-direct highest; do
   venv="$scratch/venv-$resolution"
@@ -23,7 +23,7 @@ for resolution in lowest-direct highest; do
     uv pip install --quiet --python "$venv/bin/python" --resolution "$resolution" -r "$requirements"
   done
   uv pip install --quiet --python "$venv/bin/python" mypy
-  echo "== $resolution: $("$venv/bin/python" -c 'import sqlalchemy, pydantic, alembic; print("SQLAlchemy", sqlalchemy.__version__, "Pydantic", pydantic.__version__, "Alembic", alembic.__version__)')"
+  echo "== $resolution: $("$venv/bin/python" -c 'import sqlalchemy, pydantic, alembic, fastapi, httpx; print("SQLAlchemy", sqlalchemy.__version__, "Pydantic", pydantic.__version__, "Alembic", alembic.__version__, "FastAPI", fastapi.__version__, "httpx", httpx.__version__)')"
   (cd "$app" && "$venv/bin/mypy" --strict --cache-dir "$scratch/mypy-$resolution" .)
   (cd "$app" && "$venv/bin/python" -m pytest -q -p no:cacheprovider -W error::sqlalchemy.exc.SAWarning)
 done

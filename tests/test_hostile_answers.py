@@ -227,6 +227,14 @@ DATA_NAMES = [
         "cannot be changed with --data",
     ),
 ]
+APIS = [
+    *_cases("api", "choose one of none, fastapi, svc_infra", ["flask", "FastAPI", "fastapi ", 1]),
+    Hostile({"api": "fastapi", "with_repository": "false"}, "api", "answer with_repository=true"),
+    Hostile({"api": "fastapi", "api_filename": "goal.py"}, "api_filename", "must differ"),
+    Hostile({"api": "svc_infra", "api_filename": "goal_schemas.py"}, "api_filename", "must differ"),
+    Hostile({"api": "fastapi", "api_filename": "goal_api"}, "api_filename", "module file name"),
+    Hostile({"api": "fastapi", "api_filename": "../api.py"}, "api_filename", "module file name"),
+]
 CATEGORIES = {
     "types from --data-file, strict booleans": TYPES,
     "choices": CHOICES,
@@ -239,6 +247,7 @@ CATEGORIES = {
     "down revisions": DOWN_REVISIONS,
     "combinations and the app on disk": COMBINATIONS,
     "names given with --data": DATA_NAMES,
+    "the HTTP API": APIS,
 }
 HOSTILE = [case for cases in CATEGORIES.values() for case in cases]
 

@@ -1,0 +1,269 @@
+"""The HTTP layer (``api``): what it renders, and the rendered routes and their tests.
+
+Two apps hold a sample of the combinations, so every domain and both API choices meet
+tenancy on and off and soft delete on and off, in as few renders as that takes:
+
+=========  ================================  =================================
+domain     app "fastapi-first"               app "svc-infra-first"
+=========  ================================  =================================
+budgets    fastapi, tenant, soft delete      svc_infra, tenant, soft delete
+goals      svc_infra, no repository          fastapi, soft delete, routes.py
+net_worth  fastapi, tenant org_id            svc_infra
+=========  ================================  =================================
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from extensions.api import finder_routes, operation_ids, url_path, url_prefix
+from extensions.catalogue import load_domain
+from extensions.questions import api as api_answer
+from tests.conftest import files, fresh_database, render, rendered_pytest, run, tool
+
+SCRIPTS = Path(__file__).with_name("scripts")
+LINT_RULES = "E,F,W,I,UP,B,SIM,C4,RET,PIE,ARG,PT"
+APPS: dict[str, dict[str, dict[str, Any]]] = {
+    "fastapi-first": {
+        "budgets": {"api": "fastapi", "include_tenant": True, "include_soft_delete": True},
+        "goals": {"api": "svc_infra", "with_repository": False},
+        "net_worth": {"api": "fastapi", "include_tenant": True, "tenant_field": "org_id"},
+    },
+    "svc-infra-first": {
+        "budgets": {"api": "svc_infra", "include_tenant": True, "include_soft_delete": True},
+        "goals": {"api": "fastapi", "include_soft_delete": True, "api_filename": "routes.py"},
+        "net_worth": {"api": "svc_infra"},
+    },
+}
+API_TESTS = ["tests/budgets/test_budget_api.py", "tests/goals/test_goal_api.py"]
+API_TESTS.append("tests/net_worth/test_net_worth_snapshot_api.py")
+
+
+def _api_files(app: Path) -> list[str]:
+    """The rendered API modules and their tests (routes.py: a renamed api_filename)."""
+    return sorted(
+        str(path.relative_to(app))
+        for path in app.rglob("*.py")
+        if "api" in path.name or path.name == "routes.py"
+    )
+
+
+# --- without rendering ---------------------------------------------------------------
+
+
+def test_fastapi_needs_the_repository_and_svc_infra_does_not() -> None:
+    assert api_answer("fastapi", True) == ""
+    assert api_answer("svc_infra", False) == ""
+    assert api_answer("none", False) == ""
+    assert "with_repository=true" in api_answer("fastapi", False)
+
+
+def test_every_finder_of_every_domain_has_its_own_path() -> None:
+    for key in ("budgets", "goals", "net_worth"):
+        domain = load_domain(key)
+        paths = [route.path for route in finder_routes(domain)]
+
+        assert len(set(paths)) == len(paths) == len(domain.finders)
+        assert not {"/count", "/batch"} & set(paths)
+
+
+def test_operation_ids_are_stable_and_unique() -> None:
+    ids = operation_ids(load_domain("budgets", soft_delete=True))
+
+    assert ids[:4] == ["budgets_create", "budgets_create_many", "budgets_list", "budgets_count"]
+    assert ids[-4:] == ["budgets_get", "budgets_update", "budgets_delete", "budgets_restore"]
+    assert len(set(ids)) == len(ids)
+    assert "net_worth_snapshots_update" not in operation_ids(load_domain("net_worth"))
+
+
+def test_urls_use_hyphens() -> None:
+    assert url_prefix(load_domain("net_worth")) == "/net-worth-snapshots"
+    assert url_path("get_by_date_range") == "/by-date-range"
+
+
+# --- rendering -------------------------------------------------------------------------
+
+
+def test_no_api_by_default(tmp_path: Path) -> None:
+    render(tmp_path)
+
+    assert _api_files(tmp_path) == []
+    answers = yaml.safe_load((tmp_path / ".copier/answers.budgets.yml").read_text())
+    assert answers["api"] == "none"
+    requirements = (tmp_path / ".copier/requirements.budgets.txt").read_text()
+    assert "fastapi" not in requirements
+
+
+def test_api_fastapi_renders_the_router_its_tests_and_their_requirements(tmp_path: Path) -> None:
+    render(tmp_path, api="fastapi")
+
+    assert _api_files(tmp_path) == [
+        "app/models/budgets/budget_api.py",
+        "tests/budgets/test_budget_api.py",
+    ]
+    requirements = (tmp_path / ".copier/requirements.budgets.txt").read_text()
+    assert re.search(r"^fastapi>=\d", requirements, re.M)
+    assert re.search(r"^httpx>=\d", requirements, re.M)
+    assert "svc-infra" not in requirements
+
+
+def test_api_svc_infra_needs_svc_infra(tmp_path: Path) -> None:
+    render(tmp_path, domain="goals", api="svc_infra", api_filename="http_routes.py")
+
+    assert (tmp_path / "app/models/goals/http_routes.py").is_file()
+    requirements = (tmp_path / ".copier/requirements.goals.txt").read_text()
+    assert re.search(r"^svc-infra>=1\.22\.2$", requirements, re.M)
+
+
+def test_an_answer_reaches_the_router_only_as_a_literal(tmp_path: Path) -> None:
+    render(tmp_path, api="fastapi", include_tenant=True, tenant_field="org_id")
+
+    router = (tmp_path / "app/models/budgets/budget_api.py").read_text()
+    assert "org_id=caller.tenant" in router
+    assert '"x-tenant-id"' not in router.lower()
+    assert "Header()" in router  # If-Match only
+
+
+# --- the rendered code -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=list(APPS))
+def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    app = tmp_path_factory.mktemp(request.param)
+    for domain, answers in APPS[request.param].items():
+        render(app, domain=domain, **answers)
+    return app
+
+
+@pytest.mark.slow
+def test_the_rendered_api_files_are_ruff_clean_at_every_line_length(rendered: Path) -> None:
+    targets = _api_files(rendered)
+    assert len(targets) == 6, targets
+    for line_length in ("88", "100", "120"):
+        command = [tool("ruff"), "format", "--isolated", "--line-length", line_length, "--check"]
+        result = run([*command, *targets], rendered)
+        assert result.returncode == 0, result.stdout + result.stderr
+    check = [tool("ruff"), "check", "--isolated", "--extend-select", LINT_RULES, *targets]
+    result = run(check, rendered)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for both apps: svc-infra and FastAPI are analysed once."""
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
+@pytest.mark.slow
+def test_mypy_strict_passes_on_the_app(rendered: Path, mypy_cache: Path) -> None:
+    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), "."]
+
+    result = run(command, rendered)
+
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.slow
+def test_the_rendered_api_tests_pass_on_sqlite(rendered: Path) -> None:
+    result = run([*_pytest(), *API_TESTS], rendered)
+
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "skipped" not in result.stdout
+
+
+def _pytest() -> list[str]:
+    return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+
+
+@pytest.fixture(params=["postgresql", "mariadb"])
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    yield from fresh_database(request.param)
+
+
+@pytest.mark.slow
+@pytest.mark.database
+def test_the_rendered_api_tests_pass_on_the_server(rendered: Path, database_url: str) -> None:
+    result = run([*_pytest(), *API_TESTS], rendered, {"TEST_DATABASE_URL": database_url})
+
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "skipped" not in result.stdout
+    assert "failed" not in result.stdout
+
+
+# --- svc-infra, measured ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def svc_infra_budgets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    app = tmp_path_factory.mktemp("svc-infra-budgets")
+    return render(app, api="svc_infra", include_tenant=True, include_soft_delete=True)
+
+
+@pytest.mark.slow
+def test_svc_infra_alone_trusts_a_header_and_fails_on_uuid_ids_and_the_wiring_fixes_both(
+    svc_infra_budgets: Path,
+) -> None:
+    script = [sys.executable, str(SCRIPTS / "svc_infra_routes.py")]
+
+    result = run(script, svc_infra_budgets, {"PYTHONPATH": str(svc_infra_budgets)})
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines() == [
+        # svc-infra 1.22.2 as add_sql_resources mounts it, on SQLite:
+        "raw: list with X-Tenant-Id of another tenant: total 1",
+        "raw: get by id: 500",  # the id stays text; a UUID column needs uuid.UUID
+        "raw: delete by id: 500",
+        "raw: create without the defaulted fields: 500",  # categories stored as null
+        # the rendered add_budget_routes, the caller being tenant-b:
+        "wired: list with X-Tenant-Id of another tenant: total 0",
+        "wired: get by id: 404",
+        "wired: delete by id: 404",
+        "wired: create without the defaulted fields: 201",
+        "SqlRepository.delete without where= deletes another tenant's row: True",
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("old", "new", "failing_test"),
+    [
+        # Without the override, svc-infra takes the tenant from the client's header.
+        (
+            "    app.dependency_overrides[require_tenant_id] = tenant\n",
+            "",
+            "test_a_tenant_header_from_the_client_is_ignored",
+        ),
+        # svc-infra's own delete, which compares the id as text (a 500 on SQLite).
+        (
+            "        budget = await self.get(session, id_value, where=where)\n"
+            "        if budget is None:\n"
+            "            return False\n",
+            "        return await super().delete(session, id_value, where=where)\n",
+            "test_delete_answers_204_and_the_budget_is_gone",
+        ),
+    ],
+    ids=["header-tenant", "svc-infra-delete"],
+)
+def test_the_rendered_svc_infra_tests_catch_a_broken_wiring(
+    tmp_path: Path, svc_infra_budgets: Path, old: str, new: str, failing_test: str
+) -> None:
+    app = tmp_path / "app"
+    for name, content in files(svc_infra_budgets).items():
+        (app / name).parent.mkdir(parents=True, exist_ok=True)
+        (app / name).write_bytes(content)
+    module = app / "app/models/budgets/budget_api.py"
+    text = module.read_text()
+    assert old in text
+    module.write_text(text.replace(old, new, 1))
+
+    result = rendered_pytest(app)
+
+    assert result.returncode != 0
+    assert failing_test in result.stdout
