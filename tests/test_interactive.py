@@ -68,6 +68,7 @@ LATER_QUESTIONS = [
     "Multi-tenant",
     "Soft delete",
     "Render an async repository",
+    "An HTTP API for the domain",
     "Which declarative base",
     "Import path of the app's declarative base",
     "Package folder",
