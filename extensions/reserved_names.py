@@ -55,7 +55,7 @@ add_sql_resources again app bad_request caller client content current_tenant db 
 documented elsewhere errors example get_route_handler get_session gone handle
 handle_problems headers httpx id_value ids if_match link listed location method not_found
 operation operations owner prefix problem request require_tenant_id response router shown
-size statuses tag tags title transport written
+size statuses tag tags title transport unread written
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())
 

@@ -231,6 +231,7 @@ def rendered_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "include_tenant": True,
         "tenant_isolation": "column+rls",
         "include_soft_delete": True,
+        "api": "fastapi",
     }
     for domain in domain_keys():
         copy_answers(template, root / "app", {"domain": domain, **options})
