@@ -22,10 +22,12 @@ from typing import Any
 
 import pytest
 import yaml
+from copier.errors import UserMessageError
 
 from extensions.api import finder_routes, operation_ids, url_path, url_prefix
 from extensions.catalogue import load_domain
 from extensions.questions import api as api_answer
+from extensions.questions import layout_change
 from tests.conftest import files, fresh_database, render, run, tool
 
 SCRIPTS = Path(__file__).with_name("scripts")
@@ -267,3 +269,24 @@ def test_the_rendered_svc_infra_tests_catch_a_broken_wiring(
 
     assert result.returncode != 0
     assert failing_test in result.stdout
+
+
+def test_turning_the_api_off_on_update_is_refused_while_its_files_are_there(
+    tmp_path: Path,
+) -> None:
+    render(tmp_path, api="fastapi")
+    answers = {
+        "with_repository": True,
+        "dest_dir": "app/models/budgets",
+        "api": "none",
+        "tests_dir": "tests",
+    }
+
+    with pytest.raises(UserMessageError) as refused:
+        layout_change(str(tmp_path), "budgets", answers)
+
+    assert str(refused.value).startswith("api: turning the HTTP API off would delete")
+    assert "app/models/budgets/budget_api.py" in str(refused.value)
+    (tmp_path / "app/models/budgets/budget_api.py").unlink()
+    (tmp_path / "tests/budgets/test_budget_api.py").unlink()
+    assert layout_change(str(tmp_path), "budgets", answers) == "ok"
