@@ -147,6 +147,11 @@ class ForeignKey:
     nullable: bool
 
     @property
+    def tenant_safe(self) -> bool:
+        """Whether the key pairs the tenant with the id, on both sides."""
+        return len(self.columns) > 1
+
+    @property
     def targets(self) -> tuple[str, ...]:
         """``accounts.id``-style column references."""
         return tuple(f"{self.table}.{column}" for column in self.target_columns)

@@ -51,6 +51,7 @@ pairs parent referenced remaining tenant_column url
 again batch columns inserted moment new options ordered postgresql report sqlite stamp stamps
 start statement sync_many touched unchanged upsert
 cache monkeypatch newer old_secret raw readable revealed token_cipher token_keys type_coerce
+held identity_key make_transient_to_detached
 add_sql_resources again app bad_request caller client content current_tenant db detail
 documented elsewhere errors example get_route_handler get_session gone handle
 handle_problems headers httpx id_value ids if_match link listed location method not_found
