@@ -56,6 +56,19 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
         "include_soft_delete": True,
     },
     "net_worth-plain-svc": {"domain": "net_worth", "orm_base": "svc_infra"},
+    # The ledger, every reference a tenant-safe key; and a reference left a plain id.
+    "ledger-tenant-soft-rls": {
+        "domains": ["categories", "bank_connections", "accounts", "transactions"],
+        "include_tenant": True,
+        "tenant_isolation": "column+rls",
+        "include_soft_delete": True,
+    },
+    "transactions-unlinked-svc": {
+        "domain": "transactions",
+        "include_tenant": True,
+        "tenant_field": "org_id",
+        "orm_base": "svc_infra",
+    },
     "goals-longest-names-rls": {
         "domain": "goals",
         "include_tenant": True,
@@ -71,7 +84,11 @@ LINT_RULES = "E,F,W,I,UP,B,SIM,C4,RET,PIE,ARG,PT"
 
 @pytest.fixture(scope="module", params=list(COMBINATIONS))
 def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render(tmp_path_factory.mktemp(request.param), **COMBINATIONS[request.param])
+    folder = tmp_path_factory.mktemp(request.param)
+    answers = dict(COMBINATIONS[request.param])
+    for domain in answers.pop("domains", [answers.pop("domain", "budgets")]):
+        render(folder, domain=domain, **answers)
+    return folder
 
 
 @pytest.fixture(scope="session")
