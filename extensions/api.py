@@ -168,6 +168,8 @@ def svc_infra_imports(d: Domain, model_module: str, schemas_module: str) -> list
             f".{schemas_module}:{E}Base",
             f".{schemas_module}:{E}Update",
         ]
+    if d.secrets:
+        specs.append("pydantic:SecretStr")
     return specs
 
 

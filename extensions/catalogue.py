@@ -311,9 +311,7 @@ class Domain:
         # A secret's ciphertext differs each time it is written, so a sync would see
         # every row as changed: secrets are set through create and update only.
         return [
-            f
-            for f in self.readable_fields
-            if f.name not in self.sync_key and f.name != "user_id"
+            f for f in self.readable_fields if f.name not in self.sync_key and f.name != "user_id"
         ]
 
     def finder_kinds(self) -> set[str]:

@@ -25,7 +25,7 @@ import yaml
 from copier.errors import UserMessageError
 
 from extensions.api import finder_routes, operation_ids, url_path, url_prefix
-from extensions.catalogue import load_domain
+from extensions.catalogue import domain_keys, load_domain
 from extensions.questions import api as api_answer
 from extensions.questions import layout_change
 from tests.conftest import files, fresh_database, render, run, tool
@@ -37,15 +37,27 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "budgets": {"api": "fastapi", "include_tenant": True, "include_soft_delete": True},
         "goals": {"api": "svc_infra", "with_repository": False},
         "net_worth": {"api": "fastapi", "include_tenant": True, "tenant_field": "org_id"},
+        # The ledger: an encrypted token through svc-infra, finders on references.
+        "bank_connections": {
+            "api": "svc_infra",
+            "include_tenant": True,
+            "include_soft_delete": True,
+        },
+        "transactions": {"api": "fastapi", "include_tenant": True},
     },
     "svc-infra-first": {
         "budgets": {"api": "svc_infra", "include_tenant": True, "include_soft_delete": True},
         "goals": {"api": "fastapi", "include_soft_delete": True, "api_filename": "routes.py"},
         "net_worth": {"api": "svc_infra"},
+        "categories": {"api": "svc_infra"},
+        "accounts": {"api": "fastapi", "include_soft_delete": True},
     },
 }
-API_TESTS = ["tests/budgets/test_budget_api.py", "tests/goals/test_goal_api.py"]
-API_TESTS.append("tests/net_worth/test_net_worth_snapshot_api.py")
+
+
+def _api_tests(app: Path) -> list[str]:
+    """The rendered API test files of every domain in ``app``."""
+    return sorted(str(path.relative_to(app)) for path in app.glob("tests/*/test_*_api.py"))
 
 
 def _api_files(app: Path) -> list[str]:
@@ -68,7 +80,7 @@ def test_fastapi_needs_the_repository_and_svc_infra_does_not() -> None:
 
 
 def test_every_finder_of_every_domain_has_its_own_path() -> None:
-    for key in ("budgets", "goals", "net_worth"):
+    for key in domain_keys():
         domain = load_domain(key)
         paths = [route.path for route in finder_routes(domain)]
 
@@ -174,7 +186,7 @@ def test_mypy_strict_passes_on_the_app(rendered: Path, mypy_cache: Path) -> None
 
 @pytest.mark.slow
 def test_the_rendered_api_tests_pass_on_sqlite(rendered: Path) -> None:
-    result = run([*_pytest(), *API_TESTS], rendered)
+    result = run([*_pytest(), *_api_tests(rendered)], rendered)
 
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "skipped" not in result.stdout
@@ -192,7 +204,7 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.mark.slow
 @pytest.mark.database
 def test_the_rendered_api_tests_pass_on_the_server(rendered: Path, database_url: str) -> None:
-    result = run([*_pytest(), *API_TESTS], rendered, {"TEST_DATABASE_URL": database_url})
+    result = run([*_pytest(), *_api_tests(rendered)], rendered, {"TEST_DATABASE_URL": database_url})
 
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "skipped" not in result.stdout

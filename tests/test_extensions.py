@@ -320,8 +320,7 @@ def test_no_index_is_a_prefix_of_another_index_or_unique_constraint(domain: Doma
 def test_every_list_query_is_served_by_an_index(domain: Domain) -> None:
     owner = set(domain.owner_columns)
     queries = [
-        owner | {f.by} - {""} | {f.start if f.kind == "within" else f.field}
-        for f in domain.finders
+        owner | {f.by} - {""} | {f.start if f.kind == "within" else f.field} for f in domain.finders
     ]
     queries.append(owner | {domain.sort_key})
 
