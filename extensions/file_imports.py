@@ -110,17 +110,14 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
         "sqlalchemy.orm.exc:StaleDataError",
         f".{model_module}:{d.entity}",
         f".{schemas_module}:{d.entity}Create",
-        "typing:Any",
-        "datetime:datetime",
-        "sqlalchemy:insert",
-        "sqlalchemy.orm:make_transient_to_detached",
-        f".{model_module}:utc_now",
     ]
     if d.finder_kinds() & {"within", "before", "between"}:
         specs += ["datetime:date", "datetime:datetime"]
     if d.enum_filters:
         specs += ["contextlib:suppress", "enum:StrEnum", "typing:TypeVar"]
         specs += [f".{model_module}:{f.enum}" for f in d.enum_filters]
+    if d.soft_delete or d.sync_key:
+        specs.append(f".{model_module}:utc_now")
     if not d.immutable:
         specs += [f".{schemas_module}:{d.entity}Base", f".{schemas_module}:{d.entity}Update"]
     if d.rls:
@@ -129,6 +126,8 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
         specs += ["typing:Any", "pydantic:SecretStr", f".{model_module}:TokenKeyError"]
     if d.sync_key:
         specs += [
+            "typing:Any",
+            "datetime:datetime",
             "typing:Any",
             "datetime:datetime",
             "sqlalchemy.dialects:mysql",

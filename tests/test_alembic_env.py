@@ -226,6 +226,7 @@ def test_the_after_copy_message_quotes_every_path_it_prints(tmp_path: Path) -> N
         base_module="app.models",
         base_name="Base",
         table_name="budgets",
+        api="none",
     )
 
     assert f"pytest '{hostile}/budgets' --confcutdir='{hostile}/budgets'" in message

@@ -37,20 +37,11 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "budgets": {"api": "fastapi", "include_tenant": True, "include_soft_delete": True},
         "goals": {"api": "svc_infra", "with_repository": False},
         "net_worth": {"api": "fastapi", "include_tenant": True, "tenant_field": "org_id"},
-        # The ledger: an encrypted token through svc-infra, finders on references.
-        "bank_connections": {
-            "api": "svc_infra",
-            "include_tenant": True,
-            "include_soft_delete": True,
-        },
-        "transactions": {"api": "fastapi", "include_tenant": True},
     },
     "svc-infra-first": {
         "budgets": {"api": "svc_infra", "include_tenant": True, "include_soft_delete": True},
         "goals": {"api": "fastapi", "include_soft_delete": True, "api_filename": "routes.py"},
         "net_worth": {"api": "svc_infra"},
-        "categories": {"api": "svc_infra"},
-        "accounts": {"api": "fastapi", "include_soft_delete": True},
     },
 }
 
