@@ -122,6 +122,8 @@ def api_imports(
         f".{schemas_module}:{E}Create",
         f".{schemas_module}:{E}Read",
     ]
+    if d.tree_parent:
+        specs.append(f".{repository_module}:Invalid{E}Parent")
     if not d.immutable:
         specs.append(f".{schemas_module}:{E}Update")
     specs += [f".{model_module}:{f.enum}" for f in d.enum_filters]
@@ -130,7 +132,9 @@ def api_imports(
     return specs
 
 
-def svc_infra_imports(d: Domain, model_module: str, schemas_module: str) -> list[str]:
+def svc_infra_imports(
+    d: Domain, model_module: str, schemas_module: str, repository_module: str = ""
+) -> list[str]:
     """The svc-infra wiring: SqlResource, a repository fitted to the domain, the schemas."""
     E = d.entity
     specs = [
@@ -170,6 +174,11 @@ def svc_infra_imports(d: Domain, model_module: str, schemas_module: str) -> list
         ]
     if d.secrets:
         specs.append("pydantic:SecretStr")
+    if d.tree_parent:  # the rendered repository checks how deep the tree grows
+        specs += [
+            f".{repository_module}:{d.entity}Repository",
+            f".{repository_module}:Invalid{E}Parent",
+        ]
     return specs
 
 
@@ -187,7 +196,9 @@ def operation_ids(d: Domain) -> list[str]:
     return [f"{d.plural}_{name}" for name in names]
 
 
-def api_test_imports(d: Domain, package: str, api_module: str) -> list[str]:
+def api_test_imports(
+    d: Domain, package: str, api_module: str, repository_module: str = ""
+) -> list[str]:
     """The rendered API tests: httpx, FastAPI, the router and the schemas."""
     E = d.entity
     specs = [
@@ -220,10 +231,14 @@ def api_test_imports(d: Domain, package: str, api_module: str) -> list[str]:
         specs.append("datetime:date")
     if "Decimal(" in used:
         specs.append("decimal:Decimal")
+    if d.tree_parent:
+        specs.append(f"{package}.{repository_module}:MAX_LEVELS")
     return specs
 
 
-def svc_infra_test_imports(d: Domain, package: str, api_module: str) -> list[str]:
+def svc_infra_test_imports(
+    d: Domain, package: str, api_module: str, repository_module: str = ""
+) -> list[str]:
     """The rendered tests of the svc-infra routes."""
     E = d.entity
     specs = [
@@ -252,6 +267,8 @@ def svc_infra_test_imports(d: Domain, package: str, api_module: str) -> list[str
         specs += [f"{package}:{f.enum}" for f in d.enums if f"{f.enum}." in value]
         if "Decimal(" in value:
             specs.append("decimal:Decimal")
+    if d.tree_parent:
+        specs.append(f"{package}.{repository_module}:MAX_LEVELS")
     return specs
 
 

@@ -193,6 +193,8 @@ class Domain:
     rls: bool = False  # PostgreSQL row-level security on the tenant column
     links: tuple[Link, ...] = ()  # references with a foreign key (the rest are plain ids)
     sync_key: tuple[str, ...] = ()  # the provider's key ``sync_many`` matches rows on
+    tree_parent: str | None = None  # a reference to the same table that forms a tree
+    tree_levels: int = 0  # how deep that tree may grow, its top level counted
 
     @property
     def rls_policy(self) -> str:
@@ -439,6 +441,9 @@ def load_domain(
     for f in fields:
         if f.kind == "ref" and (f.ref not in domain_keys() or f.on_delete not in ON_DELETE):
             raise ValueError(f"domain {key!r}: reference {f.name} needs ref and on_delete")
+    tree = raw.get("tree", {})
+    if tree:
+        check_tree(key, tree, fields, sync_key)
     return Domain(
         key=key,
         entity=raw["entity"],
@@ -459,5 +464,20 @@ def load_domain(
         rls=rls,
         links=links,
         sync_key=sync_key,
+        tree_parent=tree.get("parent"),
+        tree_levels=int(tree.get("levels", 0)),
         steps=tuple(step["step"] for step in raw.get("migrations", ())),
     )
+
+
+def check_tree(
+    key: str, tree: dict[str, Any], fields: list[Field], sync_key: tuple[str, ...]
+) -> None:
+    """A tree hangs on a nullable reference to its own domain, at least two levels deep."""
+    parent = next((f for f in fields if f.name == tree.get("parent")), None)
+    if parent is None or parent.kind != "ref" or parent.ref != key or not parent.nullable:
+        raise ValueError(f"domain {key!r}: tree.parent must be a nullable reference to {key}")
+    if not isinstance(tree.get("levels"), int) or tree["levels"] < 2:
+        raise ValueError(f"domain {key!r}: tree.levels must be a whole number of at least 2")
+    if sync_key:
+        raise ValueError(f"domain {key!r}: sync_many would write past the tree's checks")

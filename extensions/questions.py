@@ -183,18 +183,26 @@ def module_filename(question: str, value: str, *others: str) -> str:
     return ""
 
 
-def api(value: str, with_repository: bool) -> str:
-    """``fastapi`` serves the rendered repository, so it needs one.
+def api(value: str, with_repository: bool, domain: str = "") -> str:
+    """``fastapi`` serves the rendered repository, so it needs one; so does a tree.
 
     >>> api("svc_infra", False)
     ''
     >>> api("fastapi", False)
     "api: 'fastapi' serves the rendered repository, which with_repository=false leaves out; answer with_repository=true, or api=svc_infra (svc-infra's own repository) or api=none."
+    >>> api("svc_infra", False, "categories")
+    "api: svc-infra's routes would write categories without the rendered repository's check of how deep they nest (parent_id); answer with_repository=true, or api=none."
     """
     if value == "fastapi" and not with_repository:
         return (
             "api: 'fastapi' serves the rendered repository, which with_repository=false leaves out; "
             "answer with_repository=true, or api=svc_infra (svc-infra's own repository) or api=none."
+        )
+    tree_parent = load_domain(domain).tree_parent if domain else None
+    if value == "svc_infra" and not with_repository and tree_parent:
+        return (
+            f"api: svc-infra's routes would write {load_domain(domain).human_plural} without the rendered "
+            f"repository's check of how deep they nest ({tree_parent}); answer with_repository=true, or api=none."
         )
     return ""
 

@@ -72,6 +72,7 @@ OWN_ROWS OperationalError PositiveAmount RLS_POLICY Select Self Sequence SignedA
 StaleDataError StrEnum String TABLE TENANT_SETTING TypeDecorator TypeEngine UTC
 UTCDateTime UTC_DATETIME UniqueConstraint ForeignKeyConstraint
 EncryptedToken Fernet InvalidToken MultiFernet TOKEN_KEYS Text TokenKeyError
+MAX_LEVELS
 """
 RENDERED_CLASS_NAMES = frozenset(_RENDERED_CLASSES.split())
 
@@ -180,7 +181,11 @@ def entity_class_names(entity: str, enums: tuple[str, ...] = ()) -> frozenset[st
     """
     suffixes: tuple[str, ...] = ("", "Base", "Create", "Read", "Update", "Page", "Repository")
     suffixes += ("NotFound", "Conflict", "Error", "NotConvertible")
-    own = {entity + suffix for suffix in suffixes} | {f"Stale{entity}", f"Invalid{entity}Query"}
+    own = {entity + suffix for suffix in suffixes} | {
+        f"Stale{entity}",
+        f"Invalid{entity}Query",
+        f"Invalid{entity}Parent",
+    }
     return frozenset(own | set(enums))
 
 

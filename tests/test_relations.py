@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from copier.errors import UserMessageError
 
-from extensions.catalogue import load_domain
+from extensions.catalogue import check_tree, load_domain
 from extensions.history import history
 from extensions.ids import revision_id
 from extensions.relations import link_problem, links_of
@@ -241,3 +241,56 @@ def test_the_four_ledger_domains_link_at_creation_and_migrate_as_one_chain(app: 
         assert result.returncode == 0, (command, result.stdout, result.stderr[-3000:])
     result = rendered_pytest(app)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+# A tree: categories nest two levels ---------------------------------------------------
+
+
+def test_categories_form_a_two_level_tree_on_parent_id() -> None:
+    categories = load_domain("categories")
+
+    assert (categories.tree_parent, categories.tree_levels) == ("parent_id", 2)
+    assert load_domain("accounts").tree_parent is None
+
+
+@pytest.mark.parametrize(
+    ("tree", "refusal"),
+    [
+        ({"parent": "name", "levels": 2}, "tree.parent must be a nullable reference"),
+        ({"parent": "missing", "levels": 2}, "tree.parent must be a nullable reference"),
+        ({"parent": "parent_id", "levels": 1}, "tree.levels must be a whole number"),
+        ({"parent": "parent_id", "levels": "2"}, "tree.levels must be a whole number"),
+    ],
+)
+def test_a_catalogue_tree_that_cannot_hold_is_refused(tree: dict[str, Any], refusal: str) -> None:
+    fields = load_domain("categories").fields
+
+    with pytest.raises(ValueError, match=refusal):
+        check_tree("categories", tree, fields, ())
+
+
+def test_a_tree_with_sync_many_is_refused() -> None:
+    fields = load_domain("categories").fields
+    tree = {"parent": "parent_id", "levels": 2}
+
+    with pytest.raises(ValueError, match="sync_many would write past"):
+        check_tree("categories", tree, fields, ("user_id", "key"))
+
+
+def test_a_parent_of_another_domain_is_no_tree() -> None:
+    fields = load_domain("transactions").fields
+    tree = {"parent": "category_id", "levels": 2}
+
+    with pytest.raises(ValueError, match="reference to transactions"):
+        check_tree("transactions", tree, fields, ())
+
+
+@pytest.mark.slow
+def test_svc_infra_routes_without_the_repository_are_refused_for_a_tree(app: Path) -> None:
+    render(app, domain="budgets")
+    before = snapshot(app)
+
+    with pytest.raises(UserMessageError, match=r"api: svc-infra's routes would write categories"):
+        render(app, domain="categories", api="svc_infra", with_repository=False)
+
+    assert snapshot(app) == before
