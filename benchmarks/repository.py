@@ -11,7 +11,7 @@ the two sides `repeats` times (default 3) and printing medians and their ratio:
 3. ``get`` of 2,000 rows by id / Core ``select ... where id = ?``;
 4. a ``list`` page of 50 rows, 500 times / the same Core query;
 5. PostgreSQL only (FIP_POSTGRES_URL): a keyset page of transactions 1,000,000 rows
-   deep / the first page.
+   deep, in the middle of 2,000,000 (as many rows after it as before) / the first page.
 
 SQLite always; PostgreSQL and MariaDB when FIP_POSTGRES_URL / FIP_MARIADB_URL are set.
 """
@@ -244,7 +244,7 @@ class Bench:
         await self.pair("500 list pages of 50 goals", pages, core_pages)
 
     async def deep_page(self) -> None:
-        """PostgreSQL: a keyset page 1,000,000 rows deep against the first page."""
+        """PostgreSQL: a keyset page 1,000,000 rows into 2,000,000, against the first page."""
         await self.reset()
         account = await self.account()
         async with self.engine.begin() as connection:
@@ -257,7 +257,7 @@ class Bench:
                     " DATE '2000-01-01' + (n / 100), -1, 'USD', false, 1, now(), now()"
                     " FROM generate_series(1, :rows) AS n"
                 ),
-                {"tenant": TENANT, "user": USER, "account": account, "rows": DEEP + 100},
+                {"tenant": TENANT, "user": USER, "account": account, "rows": 2 * DEEP},
             )
             await connection.execute(text("ANALYZE transactions"))
         repository_module = importlib.import_module(

@@ -195,6 +195,7 @@ class Domain:
     sync_key: tuple[str, ...] = ()  # the provider's key ``sync_many`` matches rows on
     tree_parent: str | None = None  # a reference to the same table that forms a tree
     tree_levels: int = 0  # how deep that tree may grow, its top level counted
+    keyset_indexes: bool = False  # list and finder indexes end with id, the tie-breaker
 
     @property
     def rls_policy(self) -> str:
@@ -349,6 +350,10 @@ class Domain:
                 shapes.append(self.owner_columns + (finder.start,))
             else:
                 shapes.append(self.owner_columns + (finder.field,))
+        if self.keyset_indexes:
+            # A page far down a big table then seeks to its cursor instead of reading
+            # every row that shares the cursor's sort value.
+            shapes = [(*shape, "id") for shape in shapes]
         # A foreign key needs an index that leads with its columns (MySQL makes one if not).
         shapes += [(*tenant, f.name) for f in self.references]
         covering = [c.columns for c in self.unique_constraints]
@@ -466,6 +471,7 @@ def load_domain(
         sync_key=sync_key,
         tree_parent=tree.get("parent"),
         tree_levels=int(tree.get("levels", 0)),
+        keyset_indexes=bool(raw.get("keyset_indexes", False)),
         steps=tuple(step["step"] for step in raw.get("migrations", ())),
     )
 
