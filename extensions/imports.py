@@ -59,6 +59,9 @@ def import_block(specs: Iterable[str], first_party: Iterable[str] = ()) -> str:
     plain: dict[str, set[str]] = defaultdict(set)
     members: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for spec in specs:
+        if spec.startswith("import "):  # a whole line, e.g. with a noqa comment
+            plain[_section(spec.split()[1], known)].add(spec.removeprefix("import "))
+            continue
         module, _, name = spec.partition(":")
         section = _section(module, known)
         if name:

@@ -16,7 +16,7 @@ referenced table, so the history stays one chain.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from .catalogue import Link, domain_keys, load_domain
 from .history import step_names
 from .ids import revision_id
 from .migrations import heads, revisions
-from .naming import is_identifier
+from .naming import is_identifier, module_path
 
 LINK_PREFIX = "link_"
 _HEX = frozenset("0123456789abcdef")
@@ -187,3 +187,24 @@ def tenancy_mismatch(root: Path, domain: str, tenant_field: str, own_base: str) 
                 f"must share one declarative base (one MetaData); {other} uses {their_base!r}."
             )
     return ""
+
+
+def linked_models(app_root: str, domain: str, links: Sequence[Link]) -> list[str]:
+    """The model modules of the other domains' tables this domain's foreign keys name.
+
+    The model imports them, so the tables it points at are in the metadata wherever
+    it is imported alone (a flush sorts tables by their foreign keys). A module path
+    an answers file could not have produced is left out: never rendered as code.
+    """
+    rendered = destination.recorded_answers(Path(app_root))
+    modules: set[str] = set()
+    for link in links:
+        for other, answers in rendered.items():
+            if other == domain or answers.get("table_name") != link.table:
+                continue
+            package = module_path(str(answers.get("dest_dir", "")))
+            model = str(answers.get("models_filename", "")).removesuffix(".py")
+            module = f"{package}.{model}"
+            if all(is_identifier(part) for part in module.split(".")):
+                modules.add(module)
+    return sorted(modules)

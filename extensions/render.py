@@ -33,7 +33,7 @@ from .ids import revision_id
 from .imports import import_block
 from .layout import argument, call, python_string
 from .naming import module_path, package_dirs
-from .relations import current_links, links_of, stale
+from .relations import current_links, linked_models, links_of, stale
 from .testcases import check_violation, finder_cases
 from .types import MONEY_MIGRATION
 
@@ -222,4 +222,14 @@ def add_layout(context: dict[str, Any]) -> None:
         base_name=base_name,
         migrations=migrations,
         revision=migrations[0].revision,
+        linked_imports=_linked_imports(context, d),
     )
+
+
+def _linked_imports(context: dict[str, Any], d: Domain) -> list[str]:
+    """Imports of the models whose tables the foreign keys name (they must be mapped)."""
+    if not d.links:
+        return []
+    root = str(context["_copier_conf"]["dst_path"])
+    modules = linked_models(root, context["domain"], d.links)
+    return [f"import {module}  # noqa: F401" for module in modules]

@@ -7,16 +7,17 @@ no hand edits, after the app's head of that moment so the history stays one chai
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from copier.errors import UserMessageError
 
-from extensions.catalogue import check_tree, load_domain
+from extensions.catalogue import Link, check_tree, load_domain
 from extensions.history import history
 from extensions.ids import revision_id
-from extensions.relations import link_problem, links_of
+from extensions.relations import link_problem, linked_models, links_of
 from tests.answer_helpers import snapshot
 from tests.conftest import render, rendered_pytest, run, tool
 from tests.test_update import App, Template, _heads
@@ -294,3 +295,63 @@ def test_svc_infra_routes_without_the_repository_are_refused_for_a_tree(app: Pat
         render(app, domain="categories", api="svc_infra", with_repository=False)
 
     assert snapshot(app) == before
+
+
+# A model imports the models its foreign keys name ------------------------------------
+
+
+def _answers(app: Path, domain: str, **answers: str) -> None:
+    (app / ".copier").mkdir(exist_ok=True)
+    lines = [f"{name}: {value!r}" for name, value in answers.items()]
+    (app / ".copier" / f"answers.{domain}.yml").write_text("\n".join(lines) + "\n")
+
+
+def test_a_linked_table_brings_the_import_of_its_model(tmp_path: Path) -> None:
+    _answers(
+        tmp_path,
+        "accounts",
+        table_name="accounts",
+        dest_dir="src/app/ledger",
+        models_filename="acct.py",
+    )
+    links = (Link(field="account_id", table="accounts", tenant_field=""),)
+
+    assert linked_models(str(tmp_path), "transactions", links) == ["app.ledger.acct"]
+    assert linked_models(str(tmp_path), "transactions", ()) == []
+
+
+@pytest.mark.parametrize(
+    ("dest_dir", "models_filename"),
+    [
+        ("app/models/accounts; import os", "account.py"),
+        ("app/models/accounts", "account.py\nimport os"),
+        ("app/class/accounts", "account.py"),
+        ("app/models/accounts", "os.system('x').py"),
+    ],
+)
+def test_a_forged_module_path_is_never_rendered(
+    tmp_path: Path, dest_dir: str, models_filename: str
+) -> None:
+    _answers(
+        tmp_path,
+        "accounts",
+        table_name="accounts",
+        dest_dir=dest_dir,
+        models_filename=models_filename,
+    )
+    links = (Link(field="account_id", table="accounts", tenant_field=""),)
+
+    assert linked_models(str(tmp_path), "transactions", links) == []
+
+
+@pytest.mark.slow
+def test_a_linked_domains_tests_pass_alone_as_the_after_copy_message_says(app: Path) -> None:
+    render(app, domain="accounts", include_tenant=True)
+    render(app, domain="transactions", include_tenant=True)
+    model = (app / TRANSACTIONS_MODEL).read_text()
+    assert "import app.models.accounts.account  # noqa: F401\n" in model
+
+    alone = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    result = run([*alone, "tests/transactions", "--confcutdir=tests/transactions"], app)
+
+    assert result.returncode == 0, result.stdout[-3000:]
