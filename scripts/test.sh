@@ -12,4 +12,4 @@ run ruff format --check extensions tests benchmarks
 run ruff check extensions tests benchmarks
 run mypy
 NO_MKDOCS_2_WARNING=1 run mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
-run python -m pytest -n 2 "$@"
+run python -m pytest -n 2 --durations=15 "$@"
