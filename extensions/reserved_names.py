@@ -57,6 +57,8 @@ documented elsewhere errors example get_route_handler get_session gone handle
 handle_problems headers httpx id_value ids if_match link listed location method not_found
 operation operations owner prefix problem request require_tenant_id response router shown
 size statuses tag tags title transport unread written
+above alone ancestor below chain check_parent child down leaf level levels moving scope top
+up
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())
 

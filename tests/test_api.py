@@ -1,15 +1,9 @@
 """The HTTP layer (``api``): what it renders, and the rendered routes and their tests.
 
-Two apps hold a sample of the combinations, so every domain and both API choices meet
-tenancy on and off and soft delete on and off, in as few renders as that takes:
-
-=========  ================================  =================================
-domain     app "fastapi-first"               app "svc-infra-first"
-=========  ================================  =================================
-budgets    fastapi, tenant, soft delete      svc_infra, tenant, soft delete
-goals      svc_infra, no repository          fastapi, soft delete, routes.py
-net_worth  fastapi, tenant org_id            svc_infra
-=========  ================================  =================================
+Four apps render every domain, so each domain meets both API choices with tenancy and
+soft delete both on and both off: ``fastapi-on`` / ``fastapi-off`` and
+``svc-infra-on`` / ``svc-infra-off``. The "off" apps also carry the odd answers: a
+renamed ``api_filename`` and svc-infra without the rendered repository.
 """
 
 from __future__ import annotations
@@ -32,25 +26,45 @@ from tests.conftest import files, fresh_database, render, run, tool
 
 SCRIPTS = Path(__file__).with_name("scripts")
 LINT_RULES = "E,F,W,I,UP,B,SIM,C4,RET,PIE,ARG,PT"
+TENANT_SOFT: dict[str, Any] = {"include_tenant": True, "include_soft_delete": True}
+# Four apps, every domain in each: every domain meets both API choices with tenancy
+# and soft delete both on and both off. Linked ledger domains agree on tenancy in each.
 APPS: dict[str, dict[str, dict[str, Any]]] = {
-    "fastapi-first": {
-        "budgets": {"api": "fastapi", "include_tenant": True, "include_soft_delete": True},
-        "goals": {"api": "svc_infra", "with_repository": False},
-        "net_worth": {"api": "fastapi", "include_tenant": True, "tenant_field": "org_id"},
-        # The ledger: an encrypted token through svc-infra, finders on references.
-        "bank_connections": {
-            "api": "svc_infra",
-            "include_tenant": True,
-            "include_soft_delete": True,
-        },
-        "transactions": {"api": "fastapi", "include_tenant": True},
+    "fastapi-on": {
+        "budgets": {"api": "fastapi", **TENANT_SOFT},
+        "goals": {"api": "fastapi", **TENANT_SOFT},
+        "net_worth": {"api": "fastapi", **TENANT_SOFT, "tenant_field": "org_id"},
+        "bank_connections": {"api": "fastapi", **TENANT_SOFT},
+        "accounts": {"api": "fastapi", **TENANT_SOFT},
+        "transactions": {"api": "fastapi", **TENANT_SOFT},
+        "categories": {"api": "fastapi", **TENANT_SOFT},
     },
-    "svc-infra-first": {
-        "budgets": {"api": "svc_infra", "include_tenant": True, "include_soft_delete": True},
-        "goals": {"api": "fastapi", "include_soft_delete": True, "api_filename": "routes.py"},
+    "fastapi-off": {
+        "budgets": {"api": "fastapi"},
+        "goals": {"api": "fastapi", "api_filename": "routes.py"},
+        "net_worth": {"api": "fastapi"},
+        "bank_connections": {"api": "fastapi"},
+        "accounts": {"api": "fastapi"},
+        "transactions": {"api": "fastapi"},
+        "categories": {"api": "fastapi"},
+    },
+    "svc-infra-on": {
+        "budgets": {"api": "svc_infra", **TENANT_SOFT},
+        "goals": {"api": "svc_infra", **TENANT_SOFT},
+        "net_worth": {"api": "svc_infra", **TENANT_SOFT},
+        "bank_connections": {"api": "svc_infra", **TENANT_SOFT},
+        "accounts": {"api": "svc_infra", **TENANT_SOFT},
+        "transactions": {"api": "svc_infra", **TENANT_SOFT},
+        "categories": {"api": "svc_infra", **TENANT_SOFT},
+    },
+    "svc-infra-off": {
+        "budgets": {"api": "svc_infra"},
+        "goals": {"api": "svc_infra", "with_repository": False},
         "net_worth": {"api": "svc_infra"},
+        "bank_connections": {"api": "svc_infra"},
+        "accounts": {"api": "svc_infra", "with_repository": False},
+        "transactions": {"api": "svc_infra"},
         "categories": {"api": "svc_infra"},
-        "accounts": {"api": "fastapi", "include_soft_delete": True},
     },
 }
 
