@@ -127,7 +127,8 @@ def field_type(
     if kind == "int":
         return FieldType("int", "", "sa.Integer()", "int")
     if kind == "decimal":
-        assert precision is not None and scale is not None
+        if precision is None or scale is None:
+            raise ValueError("a decimal needs a precision and a scale")
         # Exact on every database; SQLite keeps the digits as text (see the model's Fixed).
         return FieldType(
             "Decimal",
