@@ -58,7 +58,9 @@ def finder_route(domain: Domain, finder: Finder) -> FinderRoute:
     params: tuple[tuple[str, str], ...] = ()
     if kind == "equals" and finder.value is None:
         field = domain.field(finder.field)
-        annotation = {"enum": str(field.enum), "ref": "uuid.UUID"}.get(field.kind, "str")
+        annotation = {"enum": str(field.enum), "ref": "uuid.UUID", "int": "int"}.get(
+            field.kind, "str"
+        )
         params = ((finder.field, annotation),)
     elif kind in ("within", "before"):
         params = (("day", "date"),)

@@ -18,11 +18,15 @@ import yaml
 
 from .layout import call
 from .naming import db_identifier, humanize, plural, snake
-from .types import FieldType, field_type
+from .types import INT_MAX, INT_MIN, FieldType, field_type
 
 DOMAINS_DIR = Path(__file__).with_name("domains")
 FINDER_KINDS = ("equals", "within", "before", "latest", "between", "missing")
 ON_DELETE = ("cascade", "restrict")
+# Kinds a unique key may not name: no database compares them as plain values.
+UNKEYED_KINDS = ("json", "text", "money_map", "secret")
+# The most digits Python's default decimal context computes exactly.
+MAX_PRECISION = 28
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,10 @@ class Field:
     since: str | None = None  # the migration step that added it; None: the table's creation
     ref: str | None = None  # the domain a reference field points at
     on_delete: str = "restrict"  # what deleting the referenced row does to this one
+    min: int | None = None  # an int's bounds, both included, checked by the database too
+    max: int | None = None
+    precision: int | None = None  # a decimal's digits, and how many follow the point
+    scale: int | None = None
 
     @property
     def has_default(self) -> bool:
@@ -51,9 +59,11 @@ class Field:
         """The default as Python source, e.g. ``GoalStatus.ACTIVE`` or ``Decimal("0")``."""
         if self.kind == "enum":
             return f"{self.enum}.{str(self.default).upper()}"
-        if self.kind == "money":
+        if self.kind in ("money", "decimal"):
             text = str(self.default)
             return f"Decimal({text})" if text.isdigit() else f'Decimal("{text}")'
+        if self.kind == "json":
+            return "dict"  # a fresh empty object for each row, never one shared
         if isinstance(self.default, str):
             return json.dumps(self.default)
         return repr(self.default)
@@ -78,11 +88,18 @@ class Field:
             constraints = ([] if self.nullable else ["min_length=1"]) + [
                 f"max_length={self.length}"
             ]
+        elif self.kind == "text" and not self.nullable:
+            constraints = ["min_length=1"]
+        elif self.kind == "int":
+            low, high = self.bounds
+            constraints = [f"ge={low}", f"le={high}"]
+        elif self.kind == "decimal":
+            constraints = [f"max_digits={self.precision}", f"decimal_places={self.scale}"]
         optional = partial or self.nullable
         if optional:
             annotation += " | None"
             default = "None"
-        elif self.kind == "money_map":
+        elif self.kind == "money_map" or (self.kind == "json" and self.has_default):
             default = "dict"
         elif self.has_default:
             default = self.python_default
@@ -98,6 +115,30 @@ class Field:
         if default == "dict":
             return call(f"{head} = Field", ["default_factory=dict"], indent=4)
         return head + (f" = {default}" if default else "")
+
+    @property
+    def bounds(self) -> tuple[str, str]:
+        """An int's schema bounds as source: its own, else what INTEGER holds."""
+        low = "INT_MIN" if self.min is None else str(self.min)
+        high = "INT_MAX" if self.max is None else str(self.max)
+        return low, high
+
+    @property
+    def int_range(self) -> tuple[int, int]:
+        """The values an int field holds, both included."""
+        low = INT_MIN if self.min is None else self.min
+        high = INT_MAX if self.max is None else self.max
+        return low, high
+
+    @property
+    def check_sql(self) -> str:
+        """The SQL of the CHECK behind an int's own bounds; ``""`` when it has none."""
+        rules = []
+        if self.min is not None:
+            rules.append(f"{self.name} >= {self.min}")
+        if self.max is not None:
+            rules.append(f"{self.name} <= {self.max}")
+        return " AND ".join(rules)
 
     @property
     def write_only(self) -> bool:
@@ -263,6 +304,12 @@ class Domain:
         return any(f.kind == kind for f in self.fields)
 
     @property
+    def int_limits(self) -> list[str]:
+        """``INT_MIN`` and ``INT_MAX``, those an int schema field uses for a bound."""
+        used = {bound for f in self.fields if f.kind == "int" for bound in f.bounds}
+        return [name for name in ("INT_MIN", "INT_MAX") if name in used]
+
+    @property
     def references(self) -> list[Field]:
         """Fields that hold the id of a row of another domain (or of this one)."""
         return [f for f in self.fields if f.kind == "ref"]
@@ -387,6 +434,12 @@ class Domain:
                         f"{f.name} {op} 0",
                     )
                 )
+            elif f.check_sql:
+                only_min = f.max is None and f.min == 0
+                rule = "not_negative" if only_min else "in_range"
+                checks.append(
+                    Check(db_identifier("ck", self.table, f"{f.name}_{rule}"), f.check_sql)
+                )
         return checks
 
 
@@ -408,12 +461,21 @@ def _raw(key: str) -> dict[str, Any]:
 def _field(raw: dict[str, Any]) -> Field:
     sign = "positive" if raw.get("positive") else "signed" if raw.get("signed") else ""
     kind = raw["type"]
+    nullable = bool(raw.get("nullable", False))
     return Field(
         name=raw["name"],
         kind=kind,
         doc=raw.get("doc", ""),
-        type=field_type(kind, length=raw.get("length"), enum=raw.get("enum"), sign=sign),
-        nullable=bool(raw.get("nullable", False)),
+        type=field_type(
+            kind,
+            length=raw.get("length"),
+            enum=raw.get("enum"),
+            sign=sign,
+            precision=raw.get("precision"),
+            scale=raw.get("scale"),
+            nullable=nullable,
+        ),
+        nullable=nullable,
         default=raw.get("default"),
         length=raw.get("length"),
         enum=raw.get("enum"),
@@ -421,7 +483,33 @@ def _field(raw: dict[str, Any]) -> Field:
         since=raw.get("since"),
         ref=raw.get("ref"),
         on_delete=raw.get("on_delete", "restrict"),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        precision=raw.get("precision"),
+        scale=raw.get("scale"),
     )
+
+
+def check_field(key: str, f: Field) -> None:
+    """Refuse a field the rendered code could not store as the catalogue describes it."""
+    where = f"domain {key!r}: field {f.name}"
+    if (f.min is not None or f.max is not None) and f.kind != "int":
+        raise ValueError(f"{where}: only an int has min and max")
+    for bound in (f.min, f.max):
+        if bound is not None and not (
+            isinstance(bound, int) and not isinstance(bound, bool) and INT_MIN <= bound <= INT_MAX
+        ):
+            raise ValueError(f"{where}: min and max are whole numbers INTEGER holds")
+    if f.min is not None and f.max is not None and f.min > f.max:
+        raise ValueError(f"{where}: min is above max")
+    if f.kind == "decimal":
+        p, s = f.precision, f.scale
+        if not (isinstance(p, int) and isinstance(s, int) and 0 <= s <= p <= MAX_PRECISION):
+            raise ValueError(f"{where}: a decimal needs 0 <= scale <= precision <= 28")
+    elif f.precision is not None or f.scale is not None:
+        raise ValueError(f"{where}: only a decimal has precision and scale")
+    if f.kind == "json" and f.default not in (None, {}):
+        raise ValueError(f"{where}: a json field's only default is {{}}")
 
 
 def load_domain(
@@ -440,6 +528,13 @@ def load_domain(
     if unknown:
         raise ValueError(f"domain {key!r}: unknown finder kinds {unknown}")
     fields = [_field(f) for f in raw["fields"]]
+    for f in fields:
+        check_field(key, f)
+    kinds = {f.name: f.kind for f in fields}
+    for columns in raw.get("unique", ()):
+        unkeyed = [name for name in columns if kinds.get(name) in UNKEYED_KINDS]
+        if unkeyed:
+            raise ValueError(f"domain {key!r}: a unique key cannot hold {', '.join(unkeyed)}")
     sync_key = tuple(raw.get("sync_key", ()))
     if sync_key and [*sync_key] not in [list(u) for u in raw.get("unique", ())]:
         raise ValueError(f"domain {key!r}: sync_key must be one of its unique keys")

@@ -40,8 +40,14 @@ def model_imports(d: Domain, base_module: str, base_name: str) -> list[str]:
         specs += ["enum:StrEnum", "sqlalchemy:Enum"]
     if d.has_kind("money"):
         specs += ["decimal:Decimal", "sqlalchemy:Numeric"]
+    if d.has_kind("money_map") or d.has_kind("json"):
+        specs.append("sqlalchemy:JSON")
     if d.has_kind("money_map"):
-        specs += ["decimal:Decimal", "sqlalchemy:JSON"]
+        specs.append("decimal:Decimal")
+    if d.has_kind("decimal"):
+        specs += ["decimal:Decimal", "sqlalchemy:Numeric"]
+    if d.has_kind("text"):
+        specs.append("sqlalchemy:Text")
     if d.has_kind("secret"):
         specs += [
             "os",
@@ -142,9 +148,12 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
     return specs
 
 
-def migration_imports(uses_datetime: bool = True) -> list[str]:
-    """A migration: Alembic's ``op``, SQLAlchemy, and MySQL's DATETIME when it adds one."""
+def migration_imports(uses_mysql: bool = True) -> list[str]:
+    """A migration: Alembic's ``op``, SQLAlchemy, and MySQL's types when it adds one.
+
+    MySQL's DATETIME keeps microseconds, its LONGTEXT holds text of any length.
+    """
     specs = ["__future__:annotations", "alembic:op", "sqlalchemy as sa"]
-    if uses_datetime:
+    if uses_mysql:
         specs.append("sqlalchemy.dialects:mysql")
     return specs

@@ -35,7 +35,7 @@ from .layout import argument, call, python_string
 from .naming import module_path, package_dirs
 from .relations import current_links, linked_models, links_of, stale
 from .testcases import check_violation, finder_cases
-from .types import MONEY_MIGRATION
+from .types import MONEY_MIGRATION, numeric_sizes
 
 
 def domain_spec(
@@ -124,6 +124,7 @@ GLOBALS = {
     "stale_links": stale,
     "path_depth": path_depth,
     "money_migration": MONEY_MIGRATION,
+    "numeric_sizes": numeric_sizes,
     "signature": signature,
     "domain_keys": domain_keys,
     "domain_spec": domain_spec,

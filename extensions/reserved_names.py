@@ -45,6 +45,7 @@ suppress tenant tenants text theirs timedelta tmp_path total type_ unchecked upd
 updated updated_at upgrade utc_now uuid v value values version visible
 back changed cls f from_fin_infra fuller k message model moved now number numbers time
 to_fin_infra unknown
+exact get_by_tax_year high low precision scale
 create_table_alone get_by_account get_by_account_between get_by_category get_by_connection
 get_by_merchant get_children get_needing_reauth get_pending get_roots keyed_table max_length
 pairs parent referenced remaining tenant_column url
@@ -75,6 +76,7 @@ StaleDataError StrEnum String TABLE TENANT_SETTING TypeDecorator TypeEngine UTC
 UTCDateTime UTC_DATETIME UniqueConstraint ForeignKeyConstraint
 EncryptedToken Fernet InvalidToken MultiFernet TOKEN_KEYS Text TokenKeyError
 MAX_LEVELS
+Fixed INT_MAX INT_MIN JsonValue LONG_TEXT
 """
 RENDERED_CLASS_NAMES = frozenset(_RENDERED_CLASSES.split())
 

@@ -43,6 +43,9 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
     if kind == "equals" and column is not None and column.kind == "str":
         hit, other = '"Corner Bakery"', '"Corner Bakery "'  # exact: trailing space differs
         return FinderCase(finder, {field: hit}, {field: other}, [hit])
+    if kind == "equals" and column is not None and column.kind == "int":
+        low, high = column.int_range
+        return FinderCase(finder, {field: str(high)}, {field: str(high - 1)}, [str(high)])
     if kind == "equals" and column is not None and column.kind == "bool":
         hit = "True" if str(finder.value).lower() == "true" else "False"
         other = "False" if hit == "True" else "True"
@@ -104,6 +107,10 @@ def check_violation(domain: Domain) -> dict[str, str]:
         required = [f for f in domain.fields if not f.nullable and not f.has_default]
         return {required[-1].name: "None"}
     first = domain.checks[0].sql.split()[0]
+    column = domain.field(first) if first in {f.name for f in domain.fields} else None
+    if column is not None and column.kind == "int":
+        low, high = column.int_range
+        return {first: str(low - 1 if column.min is not None else high + 1)}
     return {first: "Decimal(-1)"}
 
 

@@ -7,7 +7,9 @@ imported. Money is ``Decimal`` end to end; timestamps are timezone-aware UTC.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -33,13 +35,39 @@ DATETIME_MIGRATION = (
 )
 
 
+# SQLAlchemy's Integer: 32 bits on PostgreSQL, MySQL and MariaDB.
+INT_MIN = -(2**31)
+INT_MAX = 2**31 - 1
+# MySQL's TEXT holds 64 KiB; LONGTEXT is as unbounded as PostgreSQL's TEXT.
+TEXT_MIGRATION = 'sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")'
+
+
+def numeric_constant(precision: int, scale: int) -> str:
+    """The migration constant of one decimal size, e.g. ``NUMERIC_9_4``."""
+    return f"NUMERIC_{precision}_{scale}"
+
+
+def numeric_sizes(fields: Iterable[Any]) -> list[tuple[str, int, int]]:
+    """Each decimal size ``fields`` use, once: its constant, precision and scale."""
+    sizes = {(f.precision, f.scale) for f in fields if f.kind == "decimal"}
+    return [(numeric_constant(p, s), p, s) for p, s in sorted(sizes)]
+
+
 def field_type(
-    kind: str, *, length: int | None = None, enum: str | None = None, sign: str = ""
+    kind: str,
+    *,
+    length: int | None = None,
+    enum: str | None = None,
+    sign: str = "",
+    precision: int | None = None,
+    scale: int | None = None,
+    nullable: bool = False,
 ) -> FieldType:
     """The :class:`FieldType` of one catalogue field.
 
     ``sign`` picks the money schema type: ``""`` (zero or more), ``"positive"`` or
-    ``"signed"``.
+    ``"signed"``. ``precision`` and ``scale`` size a ``decimal``; ``nullable`` tells a
+    ``json`` column to store None as SQL NULL rather than JSON ``null``.
 
     >>> field_type("str", length=64).column
     'ExactString(64)'
@@ -95,6 +123,37 @@ def field_type(
             "sa.Text()",
             "SecretStr",
             schema_imports=("pydantic:SecretStr",),
+        )
+    if kind == "int":
+        return FieldType("int", "", "sa.Integer()", "int")
+    if kind == "decimal":
+        if precision is None or scale is None:
+            raise ValueError("a decimal needs a precision and a scale")
+        # Exact on every database; SQLite keeps the digits as text (see the model's Fixed).
+        return FieldType(
+            "Decimal",
+            f"Fixed({precision}, {scale})",
+            numeric_constant(precision, scale),
+            "Decimal",
+            python_imports=("decimal:Decimal",),
+            schema_imports=("decimal:Decimal",),
+        )
+    if kind == "text":
+        return FieldType(
+            "str",
+            "LONG_TEXT",
+            TEXT_MIGRATION,
+            "Text",
+            migration_imports=("sqlalchemy as sa", "sqlalchemy.dialects:mysql"),
+        )
+    if kind == "json":
+        # A JSON object; None is SQL NULL (refused unless nullable), never JSON null.
+        return FieldType(
+            "dict[str, Any]",
+            "JSON(none_as_null=True)",
+            "sa.JSON()",
+            "dict[str, JsonValue]",
+            schema_imports=("pydantic:JsonValue",),
         )
     if kind == "ref":
         # The id of a row of another domain (or of this one): a foreign key when its

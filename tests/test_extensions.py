@@ -32,6 +32,7 @@ DOMAINS = (
     "bank_connections",
     "budgets",
     "categories",
+    "documents",
     "goals",
     "net_worth",
     "transactions",
