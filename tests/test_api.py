@@ -38,6 +38,7 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "accounts": {"api": "fastapi", **TENANT_SOFT},
         "transactions": {"api": "fastapi", **TENANT_SOFT},
         "categories": {"api": "fastapi", **TENANT_SOFT},
+        "documents": {"api": "fastapi", **TENANT_SOFT},
     },
     "fastapi-off": {
         "budgets": {"api": "fastapi"},
@@ -47,6 +48,7 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "accounts": {"api": "fastapi"},
         "transactions": {"api": "fastapi"},
         "categories": {"api": "fastapi"},
+        "documents": {"api": "fastapi"},
     },
     "svc-infra-on": {
         "budgets": {"api": "svc_infra", **TENANT_SOFT},
@@ -56,6 +58,7 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "accounts": {"api": "svc_infra", **TENANT_SOFT},
         "transactions": {"api": "svc_infra", **TENANT_SOFT},
         "categories": {"api": "svc_infra", **TENANT_SOFT},
+        "documents": {"api": "svc_infra", **TENANT_SOFT},
     },
     "svc-infra-off": {
         "budgets": {"api": "svc_infra"},
@@ -65,6 +68,7 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "accounts": {"api": "svc_infra", "with_repository": False},
         "transactions": {"api": "svc_infra"},
         "categories": {"api": "svc_infra"},
+        "documents": {"api": "svc_infra", "with_repository": False},
     },
 }
 

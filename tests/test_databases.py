@@ -18,7 +18,7 @@ from tests.conftest import fresh_database, render, rendered_pytest, run, tool
 pytestmark = [pytest.mark.slow, pytest.mark.database]
 
 
-EXISTING = ("budgets", "goals", "net_worth")
+EXISTING = ("budgets", "goals", "net_worth", "documents")
 LEDGER = ("categories", "bank_connections", "accounts", "transactions")
 
 
