@@ -58,9 +58,11 @@ def import_block(specs: Iterable[str], first_party: Iterable[str] = ()) -> str:
     known = frozenset(first_party)
     plain: dict[str, set[str]] = defaultdict(set)
     members: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    written: dict[str, dict[str, str]] = defaultdict(dict)  # whole from-lines, by module
     for spec in specs:
-        if spec.startswith("import "):  # a whole line, e.g. with a noqa comment
-            plain[_section(spec.split()[1], known)].add(spec.removeprefix("import "))
+        if spec.startswith("from "):  # a whole line, e.g. with a noqa comment
+            module = spec.split()[1]
+            written[_section(module, known)][module] = spec
             continue
         module, _, name = spec.partition(":")
         section = _section(module, known)
@@ -71,12 +73,9 @@ def import_block(specs: Iterable[str], first_party: Iterable[str] = ()) -> str:
     blocks = []
     for section in _SECTIONS:
         lines = [f"import {module}" for module in sorted(plain[section], key=str.lower)]
-        lines += [
-            _from_line(module, names)
-            for module, names in sorted(
-                members[section].items(), key=lambda item: _module_key(item[0])
-            )
-        ]
+        froms = {module: _from_line(module, names) for module, names in members[section].items()}
+        froms |= written[section]
+        lines += [froms[module] for module in sorted(froms, key=_module_key)]
         if lines:
             blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

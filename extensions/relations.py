@@ -189,15 +189,15 @@ def tenancy_mismatch(root: Path, domain: str, tenant_field: str, own_base: str) 
     return ""
 
 
-def linked_models(app_root: str, domain: str, links: Sequence[Link]) -> list[str]:
-    """The model modules of the other domains' tables this domain's foreign keys name.
+def linked_models(app_root: str, domain: str, links: Sequence[Link]) -> list[tuple[str, str]]:
+    """(table, model module) of the other domains' tables this domain's foreign keys name.
 
     The model imports them, so the tables it points at are in the metadata wherever
     it is imported alone (a flush sorts tables by their foreign keys). A module path
     an answers file could not have produced is left out: never rendered as code.
     """
     rendered = destination.recorded_answers(Path(app_root))
-    modules: set[str] = set()
+    modules: set[tuple[str, str]] = set()
     for link in links:
         for other, answers in rendered.items():
             if other == domain or answers.get("table_name") != link.table:
@@ -206,5 +206,5 @@ def linked_models(app_root: str, domain: str, links: Sequence[Link]) -> list[str
             model = str(answers.get("models_filename", "")).removesuffix(".py")
             module = f"{package}.{model}"
             if all(is_identifier(part) for part in module.split(".")):
-                modules.add(module)
+                modules.add((link.table, module))
     return sorted(modules)

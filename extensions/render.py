@@ -232,5 +232,8 @@ def _linked_imports(context: dict[str, Any], d: Domain) -> list[str]:
     if not d.links:
         return []
     root = str(context["_copier_conf"]["dst_path"])
-    modules = linked_models(root, context["domain"], d.links)
-    return [f"import {module}  # noqa: F401" for module in modules]
+    imports = []
+    for table, module in linked_models(root, context["domain"], d.links):
+        package, _, name = module.rpartition(".")
+        imports.append(f"from {package} import {name} as _{table}_model  # noqa: F401")
+    return imports

@@ -316,7 +316,7 @@ def test_a_linked_table_brings_the_import_of_its_model(tmp_path: Path) -> None:
     )
     links = (Link(field="account_id", table="accounts", tenant_field=""),)
 
-    assert linked_models(str(tmp_path), "transactions", links) == ["app.ledger.acct"]
+    assert linked_models(str(tmp_path), "transactions", links) == [("accounts", "app.ledger.acct")]
     assert linked_models(str(tmp_path), "transactions", ()) == []
 
 
@@ -349,7 +349,8 @@ def test_a_linked_domains_tests_pass_alone_as_the_after_copy_message_says(app: P
     render(app, domain="accounts", include_tenant=True)
     render(app, domain="transactions", include_tenant=True)
     model = (app / TRANSACTIONS_MODEL).read_text()
-    assert "import app.models.accounts.account  # noqa: F401\n" in model
+    imported = "from app.models.accounts import account as _accounts_model  # noqa: F401\n"
+    assert imported in model
 
     alone = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     result = run([*alone, "tests/transactions", "--confcutdir=tests/transactions"], app)
