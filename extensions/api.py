@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalogue import Domain, Finder, load_domain
-from .testcases import finder_cases
+from .testcases import finder_cases, value_imports
 
 API_CHOICES = ("none", "fastapi", "svc_infra")
 
@@ -229,10 +229,7 @@ def api_test_imports(
     used += " " + " ".join(f"{f.enum}." for f in d.enum_filters)
     used += " " + d.change.get("value", "")
     specs += [f"{package}:{f.enum}" for f in d.enums if f"{f.enum}." in used]
-    if "date(" in used:
-        specs.append("datetime:date")
-    if "Decimal(" in used:
-        specs.append("decimal:Decimal")
+    specs += value_imports(used)
     if d.tree_parent:
         specs.append(f"{package}.{repository_module}:MAX_LEVELS")
     return specs

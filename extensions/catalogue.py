@@ -45,8 +45,8 @@ class Field:
     since: str | None = None  # the migration step that added it; None: the table's creation
     ref: str | None = None  # the domain a reference field points at
     on_delete: str = "restrict"  # what deleting the referenced row does to this one
-    min: int | None = None  # an int's bounds, both included, checked by the database too
-    max: int | None = None
+    min: int | None = None  # an int's or a decimal's bounds, both included, checked by the
+    max: int | None = None  # database too
     precision: int | None = None  # a decimal's digits, and how many follow the point
     scale: int | None = None
 
@@ -94,7 +94,8 @@ class Field:
             low, high = self.bounds
             constraints = [f"ge={low}", f"le={high}"]
         elif self.kind == "decimal":
-            constraints = [f"max_digits={self.precision}", f"decimal_places={self.scale}"]
+            constraints = [f"{rule}={bound}" for rule, bound in self.decimal_bounds]
+            constraints += [f"max_digits={self.precision}", f"decimal_places={self.scale}"]
         optional = partial or self.nullable
         if optional:
             annotation += " | None"
@@ -124,6 +125,12 @@ class Field:
         return low, high
 
     @property
+    def decimal_bounds(self) -> list[tuple[str, int]]:
+        """A decimal's own bounds as ``ge``/``le`` rules; none when it has none."""
+        rules = [("ge", self.min), ("le", self.max)]
+        return [(rule, bound) for rule, bound in rules if bound is not None]
+
+    @property
     def int_range(self) -> tuple[int, int]:
         """The values an int field holds, both included."""
         low = INT_MIN if self.min is None else self.min
@@ -132,7 +139,7 @@ class Field:
 
     @property
     def check_sql(self) -> str:
-        """The SQL of the CHECK behind an int's own bounds; ``""`` when it has none."""
+        """The SQL of the CHECK behind an int's or a decimal's own bounds; ``""`` if none."""
         rules = []
         if self.min is not None:
             rules.append(f"{self.name} >= {self.min}")
@@ -364,6 +371,14 @@ class Domain:
             f for f in self.readable_fields if f.name not in self.sync_key and f.name != "user_id"
         ]
 
+    @property
+    def starts_days(self) -> bool:
+        """Whether a finder compares a datetime column with a day's start (UTC)."""
+        return any(
+            finder.kind == "before" and self.field(finder.field).kind == "datetime"
+            for finder in self.finders
+        )
+
     def finder_kinds(self) -> set[str]:
         return {finder.kind for finder in self.finders}
 
@@ -493,8 +508,8 @@ def _field(raw: dict[str, Any]) -> Field:
 def check_field(key: str, f: Field) -> None:
     """Refuse a field the rendered code could not store as the catalogue describes it."""
     where = f"domain {key!r}: field {f.name}"
-    if (f.min is not None or f.max is not None) and f.kind != "int":
-        raise ValueError(f"{where}: only an int has min and max")
+    if (f.min is not None or f.max is not None) and f.kind not in ("int", "decimal"):
+        raise ValueError(f"{where}: only an int or a decimal has min and max")
     for bound in (f.min, f.max):
         if bound is not None and not (
             isinstance(bound, int) and not isinstance(bound, bool) and INT_MIN <= bound <= INT_MAX
@@ -506,6 +521,8 @@ def check_field(key: str, f: Field) -> None:
         p, s = f.precision, f.scale
         if not (isinstance(p, int) and isinstance(s, int) and 0 <= s <= p <= MAX_PRECISION):
             raise ValueError(f"{where}: a decimal needs 0 <= scale <= precision <= 28")
+        if any(b is not None and abs(b) >= 10 ** (p - s) for b in (f.min, f.max)):
+            raise ValueError(f"{where}: min and max must fit the decimal's precision")
     elif f.precision is not None or f.scale is not None:
         raise ValueError(f"{where}: only a decimal has precision and scale")
     if f.kind == "json" and f.default not in (None, {}):

@@ -119,6 +119,8 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
     ]
     if d.finder_kinds() & {"within", "before", "between"}:
         specs += ["datetime:date", "datetime:datetime"]
+    if d.starts_days:
+        specs += ["datetime:UTC", "datetime:time"]
     if d.enum_filters:
         specs += ["contextlib:suppress", "enum:StrEnum", "typing:TypeVar"]
         specs += [f".{model_module}:{f.enum}" for f in d.enum_filters]

@@ -58,6 +58,31 @@ def argument(
     return call(head, args, indent, ",", brackets)[:-1]
 
 
+def comparison(left: str, op: str, function: str, args: Sequence[str], indent: int) -> str:
+    """``left op function(args)`` laid out as one argument of a split call.
+
+    On one line when it fits (with the argument's comma), else the way ``ruff format``
+    splits it at every line length: the operator starts the next line, and the call's
+    arguments are held apart by a magic trailing comma.
+
+    >>> comparison("Row.code", "==", "_text", ['"code"', "code", "8"], 12)
+    'Row.code == _text("code", code, 8)'
+    >>> print(comparison("Row." + "c" * 50, "==", "_text", ['"code"', "code", "200"], 12))
+    Row.cccccccccccccccccccccccccccccccccccccccccccccccccc
+                == _text(
+                    "code",
+                    code,
+                    200,
+                )
+    """
+    one_line = f"{left} {op} {function}({', '.join(args)})"
+    if indent + len(one_line) + 1 <= LINE_LENGTH:
+        return one_line
+    pad = " " * indent
+    body = "".join(f"{pad}    {arg},\n" for arg in args)
+    return f"{left}\n{pad}{op} {function}(\n{body}{pad})"
+
+
 def python_string(value: str) -> str:
     r"""``value`` as a Python string literal, quoted the way ``ruff format`` quotes it.
 

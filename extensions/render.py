@@ -31,10 +31,10 @@ from .given import check_data, check_data_names
 from .history import history, latest_step, step_names
 from .ids import revision_id
 from .imports import import_block
-from .layout import argument, call, python_string
+from .layout import argument, call, comparison, python_string
 from .naming import module_path, package_dirs
 from .relations import current_links, linked_models, links_of, stale
-from .testcases import check_violation, finder_cases
+from .testcases import check_violation, finder_cases, value_imports
 from .types import MONEY_MIGRATION, numeric_sizes
 
 
@@ -139,6 +139,7 @@ GLOBALS = {
     "app_defaults": defaults,
     "call": call,
     "argument": argument,
+    "comparison": comparison,
     "model_imports": model_imports,
     "schemas_imports": schemas_imports,
     "fin_infra_of": fin_infra_of,
@@ -154,6 +155,7 @@ GLOBALS = {
     "url_prefix": url_prefix,
     "finder_cases": finder_cases,
     "check_violation": check_violation,
+    "value_imports": value_imports,
     "source_root": source_root,
     "renders_alembic_ini": renders_alembic_ini,
     "alembic_message": alembic_message,

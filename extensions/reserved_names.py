@@ -46,6 +46,7 @@ updated updated_at upgrade utc_now uuid v value values version visible
 back changed cls f from_fin_infra fuller k message model moved now number numbers time
 to_fin_infra unknown
 exact get_by_tax_year high low precision scale
+get_by_cadence get_by_security
 create_table_alone get_by_account get_by_account_between get_by_category get_by_connection
 get_by_merchant get_children get_needing_reauth get_pending get_roots keyed_table max_length
 pairs parent referenced remaining tenant_column url

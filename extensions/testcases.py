@@ -6,6 +6,7 @@ and the arguments to call it with, all as Python source.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .catalogue import Domain, Finder
@@ -78,6 +79,14 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
             {finder.start: "date(2026, 4, 1)", finder.end: "date(2026, 4, 30)"},
             ["date(2026, 3, 31)"],
         )
+    if kind == "before" and column is not None and column.kind == "datetime":
+        # Before the day starts (UTC): its midnight is not before it.
+        return FinderCase(
+            finder,
+            {field: "datetime(2026, 3, 31, 23, 59, tzinfo=UTC)"},
+            {field: "datetime(2026, 4, 1, tzinfo=UTC)"},
+            ["date(2026, 4, 1)"],
+        )
     if kind == "before":
         return FinderCase(
             finder, {field: "date(2026, 3, 1)"}, {field: "date(2026, 5, 1)"}, ["date(2026, 4, 1)"]
@@ -111,7 +120,27 @@ def check_violation(domain: Domain) -> dict[str, str]:
     if column is not None and column.kind == "int":
         low, high = column.int_range
         return {first: str(low - 1 if column.min is not None else high + 1)}
+    if column is not None and column.kind == "decimal" and column.min is not None:
+        return {first: f"Decimal({column.min - 1})"}
+    if column is not None and column.kind == "decimal" and column.max is not None:
+        return {first: f"Decimal({column.max + 1})"}
     return {first: "Decimal(-1)"}
+
+
+def value_imports(source: str) -> list[str]:
+    """What test values written as ``source`` need imported: days, moments, amounts.
+
+    >>> value_imports("datetime(2026, 4, 1, tzinfo=UTC) date(2026, 4, 1)")
+    ['datetime:date', 'datetime:UTC', 'datetime:datetime']
+    """
+    specs = []
+    if re.search(r"\bdate\(", source):
+        specs.append("datetime:date")
+    if re.search(r"\bdatetime\(", source):
+        specs += ["datetime:UTC", "datetime:datetime"]
+    if "Decimal(" in source:
+        specs.append("decimal:Decimal")
+    return specs
 
 
 def finder_cases(domain: Domain) -> list[FinderCase]:

@@ -39,6 +39,8 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "transactions": {"api": "fastapi", **TENANT_SOFT},
         "categories": {"api": "fastapi", **TENANT_SOFT},
         "documents": {"api": "fastapi", **TENANT_SOFT},
+        "recurring_patterns": {"api": "fastapi", **TENANT_SOFT},
+        "holdings": {"api": "fastapi", **TENANT_SOFT},
     },
     "fastapi-off": {
         "budgets": {"api": "fastapi"},
@@ -49,6 +51,8 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "transactions": {"api": "fastapi"},
         "categories": {"api": "fastapi"},
         "documents": {"api": "fastapi"},
+        "recurring_patterns": {"api": "fastapi"},
+        "holdings": {"api": "fastapi"},
     },
     "svc-infra-on": {
         "budgets": {"api": "svc_infra", **TENANT_SOFT},
@@ -59,6 +63,8 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "transactions": {"api": "svc_infra", **TENANT_SOFT},
         "categories": {"api": "svc_infra", **TENANT_SOFT},
         "documents": {"api": "svc_infra", **TENANT_SOFT},
+        "recurring_patterns": {"api": "svc_infra", **TENANT_SOFT},
+        "holdings": {"api": "svc_infra", **TENANT_SOFT},
     },
     "svc-infra-off": {
         "budgets": {"api": "svc_infra"},
@@ -69,6 +75,8 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "transactions": {"api": "svc_infra"},
         "categories": {"api": "svc_infra"},
         "documents": {"api": "svc_infra", "with_repository": False},
+        "recurring_patterns": {"api": "svc_infra"},
+        "holdings": {"api": "svc_infra", "with_repository": False},
     },
 }
 

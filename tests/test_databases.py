@@ -18,8 +18,9 @@ from tests.conftest import fresh_database, render, rendered_pytest, run, tool
 pytestmark = [pytest.mark.slow, pytest.mark.database]
 
 
-EXISTING = ("budgets", "goals", "net_worth", "documents")
-LEDGER = ("categories", "bank_connections", "accounts", "transactions")
+EXISTING = ("budgets", "goals", "net_worth", "documents", "recurring_patterns")
+# The ledger, and holdings, which refer to its accounts: in the order references point.
+LEDGER = ("categories", "bank_connections", "accounts", "transactions", "holdings")
 
 
 @pytest.fixture(params=["postgresql", "mariadb"])

@@ -34,7 +34,9 @@ DOMAINS = (
     "categories",
     "documents",
     "goals",
+    "holdings",
     "net_worth",
+    "recurring_patterns",
     "transactions",
 )
 VARIANTS = [

@@ -192,7 +192,7 @@ def test_each_row_gets_a_fresh_json_default() -> None:
 @pytest.mark.parametrize(
     ("raw", "refusal"),
     [
-        ({"type": "str", "length": 8, "min": 1}, "only an int has min and max"),
+        ({"type": "str", "length": 8, "min": 1}, "only an int or a decimal has min and max"),
         ({"type": "int", "min": 5, "max": 1}, "min is above max"),
         ({"type": "int", "max": INT_MAX + 1}, "whole numbers INTEGER holds"),
         ({"type": "int", "min": True}, "whole numbers INTEGER holds"),
