@@ -262,7 +262,7 @@ def test_holdings_with_their_accounts_pass_every_check(app: Path) -> None:
         render(app, domain=domain, **TENANT_SOFT)
 
     model = (app / "app/models/holdings/holding.py").read_text()
-    assert "import app.models.accounts.account  # noqa: F401" in model
+    assert "from app.models.accounts import account as _accounts_model  # noqa: F401" in model
     _lint_and_type_check(app)
     _migrate(app)
     result = rendered_pytest(app)
