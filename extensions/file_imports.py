@@ -144,7 +144,7 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
             "sqlalchemy.engine:Dialect",
             "sqlalchemy.orm.util:identity_key",
             "sqlalchemy.sql.base:ReadOnlyColumnCollection",
-            "sqlalchemy.sql.dml:ReturningInsert",
+            "sqlalchemy:Insert",
             f".{model_module}:utc_now",
         ]
     return specs

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The rendered code at the lowest versions its requirements allow and at the newest:
-# render three domains, install the rendered requirements each way with uv, and run
+# render four domains, install the rendered requirements each way with uv, and run
 # the rendered tests and mypy --strict; then on SQLAlchemy 2.1, which fin-infra 0.13's
 # dependencies do not allow yet (see the end). (The test suite covers uv.lock's versions.)
 set -euo pipefail
@@ -15,6 +15,9 @@ app="$scratch/app"
 "$copier" copy --trust --defaults --quiet --data include_tenant=true --data include_soft_delete=true --data api=fastapi "$template" "$app"
 "$copier" copy --trust --defaults --quiet --data domain=goals "$template" "$app"
 "$copier" copy --trust --defaults --quiet --data domain=net_worth --data include_tenant=true --data api=fastapi "$template" "$app"
+# bank_connections brings sync_many (each database's upsert, typed differently by
+# SQLAlchemy 2.0 and 2.1) and the encrypted token (cryptography's floor).
+"$copier" copy --trust --defaults --quiet --data domain=bank_connections --data include_tenant=true --data include_soft_delete=true "$template" "$app"
 
 for resolution in lowest-direct highest; do
   venv="$scratch/venv-$resolution"
