@@ -58,9 +58,13 @@ def finder_route(domain: Domain, finder: Finder) -> FinderRoute:
     params: tuple[tuple[str, str], ...] = ()
     if kind == "equals" and finder.value is None:
         field = domain.field(finder.field)
-        annotation = {"enum": str(field.enum), "ref": "uuid.UUID", "int": "int"}.get(
-            field.kind, "str"
-        )
+        annotations = {
+            "enum": str(field.enum),
+            "ref": "uuid.UUID",
+            "uuid": "uuid.UUID",
+            "int": "int",
+        }
+        annotation = annotations.get(field.kind, "str")
         params = ((finder.field, annotation),)
     elif kind in ("within", "before"):
         params = (("day", "date"),)

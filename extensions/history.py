@@ -43,6 +43,12 @@ class Step:
         return [f for f in self.after.fields if f.name not in known]
 
     @property
+    def relaxed_fields(self) -> list[Field]:
+        """Fields this step makes nullable."""
+        required = {f.name for f in self.before.fields if not f.nullable}
+        return [f for f in self.after.fields if f.nullable and f.name in required]
+
+    @property
     def adds_soft_delete(self) -> bool:
         return self.after.soft_delete and not self.before.soft_delete
 

@@ -28,6 +28,19 @@ def _member(domain: Domain, field: str, value: str) -> str:
     return f"{domain.field(field).enum}.{value.upper()}"
 
 
+def _exact_pair(length: int) -> tuple[str, str]:
+    """Two strings of at most ``length`` characters an exact match tells apart.
+
+    A trailing space, where it fits: some collations ignore it.
+
+    >>> _exact_pair(40), _exact_pair(1)
+    (('"Corner Bakery"', '"Corner Bakery "'), ('"C"', '"c"'))
+    """
+    hit = "Corner Bakery"[: max(1, length - 1)].rstrip()
+    other = hit + " " if len(hit) < length else hit[:-1] + hit[-1].swapcase()
+    return f'"{hit}"', f'"{other}"'
+
+
 def finder_case(domain: Domain, finder: Finder) -> FinderCase:
     """How to test one finder of ``domain``.
 
@@ -38,11 +51,11 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
     """
     kind, field = finder.kind, finder.field
     column = domain.field(field) if field else None
-    if kind == "equals" and column is not None and column.kind == "ref":
+    if kind == "equals" and column is not None and column.kind in ("ref", "uuid"):
         hit, other = "uuid.UUID(int=7)", "uuid.UUID(int=8)"
         return FinderCase(finder, {field: hit}, {field: other}, [hit])
     if kind == "equals" and column is not None and column.kind == "str":
-        hit, other = '"Corner Bakery"', '"Corner Bakery "'  # exact: trailing space differs
+        hit, other = _exact_pair(column.length or 1)
         return FinderCase(finder, {field: hit}, {field: other}, [hit])
     if kind == "equals" and column is not None and column.kind == "int":
         low, high = column.int_range

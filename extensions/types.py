@@ -155,6 +155,8 @@ def field_type(
             "dict[str, JsonValue]",
             schema_imports=("pydantic:JsonValue",),
         )
+    if kind == "uuid":
+        return FieldType("uuid.UUID", "", "sa.Uuid()", "uuid.UUID")
     if kind == "ref":
         # The id of a row of another domain (or of this one): a foreign key when its
         # table is rendered in the app, a plain indexed id until then.
