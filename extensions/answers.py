@@ -45,6 +45,7 @@ class Plan:
     tenant_field: str = ""  # empty without tenancy
     base: str = ""  # "svc_infra", or the app's base class path
     links: tuple[Link, ...] = ()  # references with a foreign key
+    entry: str = ""  # what the catalogue is read with: the key, or a custom entity's handle
 
     @property
     def folders(self) -> dict[str, PurePosixPath]:
@@ -193,7 +194,7 @@ def references(root: Path, plan: Plan) -> str:
     """Domains that reference each other agree on tenancy and base; new keys need one head."""
     if not root.is_dir() or not any(root.iterdir()):
         return ""  # Copier's own render of a release, into an empty folder
-    if message := tenancy_mismatch(root, plan.domain, plan.tenant_field, plan.base):
+    if message := tenancy_mismatch(root, plan.entry or plan.domain, plan.tenant_field, plan.base):
         return message
     for link in plan.links:
         if link.step and not link.after_revision:
@@ -339,7 +340,8 @@ def plan_of(context: Context) -> Plan:
     )
     own_base = answers.get("orm_base") == "app"
     return Plan(
-        domain=answers["domain"],
+        domain=answers["domain_key"],
+        entry=answers["domain_entry"],
         table=answers["table_name"],
         dest_dir=PurePosixPath(answers["dest_dir"]),
         tests_dir=PurePosixPath(answers["tests_dir"]),

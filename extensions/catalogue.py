@@ -16,8 +16,10 @@ from typing import Any
 
 import yaml
 
-from .layout import call
+from .custom import catalogue_entry
+from .layout import LINE_LENGTH, call
 from .naming import db_identifier, humanize, plural, snake
+from .spec import is_handle
 from .types import INT_MAX, INT_MIN, FieldType, field_type
 
 DOMAINS_DIR = Path(__file__).with_name("domains")
@@ -43,6 +45,7 @@ class Field:
     enum: str | None = None
     values: tuple[str, ...] = ()
     since: str | None = None  # the migration step that added it; None: the table's creation
+    nullable_since: str | None = None  # the step that made it nullable; None: as created
     ref: str | None = None  # the domain a reference field points at
     on_delete: str = "restrict"  # what deleting the referenced row does to this one
     min: int | None = None  # an int's or a decimal's bounds, both included, checked by the
@@ -115,6 +118,9 @@ class Field:
             return call(f"{head} = Field", args, indent=4)
         if default == "dict":
             return call(f"{head} = Field", ["default_factory=dict"], indent=4)
+        if default and 4 + len(f"{head} = {default}") > LINE_LENGTH:
+            # Split the way ruff format keeps at any line length (a magic trailing comma).
+            return call(f"{head} = Field", [f"default={default}"], indent=4)
         return head + (f" = {default}" if default else "")
 
     @property
@@ -221,7 +227,7 @@ class Check:
 class Domain:
     """A catalogue entry with the user's options applied."""
 
-    key: str
+    key: str  # names its answers file, tests folder and migration ids
     entity: str
     table: str
     summary: str
@@ -244,6 +250,7 @@ class Domain:
     tree_parent: str | None = None  # a reference to the same table that forms a tree
     tree_levels: int = 0  # how deep that tree may grow, its top level counted
     keyset_indexes: bool = False  # list and finder indexes end with id, the tie-breaker
+    source: str = ""  # what load_domain was given: the key, or a custom entity's handle
 
     @property
     def rls_policy(self) -> str:
@@ -251,9 +258,13 @@ class Domain:
 
     def as_of(self, applied: set[str], *, soft_delete: bool) -> Domain:
         """The domain as its migrations left it once ``applied`` steps had run."""
+        fields = [f for f in self.fields if f.since is None or f.since in applied]
         return replace(
             self,
-            fields=[f for f in self.fields if f.since is None or f.since in applied],
+            fields=[
+                replace(f, nullable=False) if f.nullable_since not in (None, *applied) else f
+                for f in fields
+            ],
             finders=[f for f in self.finders if f.since is None or f.since in applied],
             soft_delete=soft_delete,
             links=tuple(link for link in self.links if link.step is None or link.step in applied),
@@ -322,9 +333,15 @@ class Domain:
         return [f for f in self.fields if f.kind == "ref"]
 
     @property
+    def takes_ids(self) -> bool:
+        """Whether a method takes the id of a row besides its own: a reference, a uuid finder."""
+        uuid_finders = [f for f in self.finders if f.field and self.field(f.field).kind == "uuid"]
+        return bool(self.references or uuid_finders)
+
+    @property
     def is_reference_target(self) -> bool:
         """Whether a catalogue domain references this one (it then offers ``(tenant, id)``)."""
-        return any(f.get("ref") == self.key for key in domain_keys() for f in _raw(key)["fields"])
+        return self.key in reference_targets()
 
     @property
     def foreign_keys(self) -> list[ForeignKey]:
@@ -465,7 +482,16 @@ def domain_keys() -> tuple[str, ...]:
 
 
 @cache
+def reference_targets() -> tuple[str, ...]:
+    """Domains the catalogue's references point at: their tables offer ``(tenant, id)``."""
+    refs = {f["ref"] for key in domain_keys() for f in _raw(key)["fields"] if f.get("ref")}
+    return tuple(sorted(refs))
+
+
+@cache
 def _raw(key: str) -> dict[str, Any]:
+    if is_handle(key):  # a custom entity: its spec is the catalogue entry
+        return catalogue_entry(key, domain_keys(), reference_targets())
     path = DOMAINS_DIR / f"{key}.yml"
     if not path.is_file():
         raise KeyError(f"unknown domain {key!r}; known: {', '.join(domain_keys())}")
@@ -496,6 +522,7 @@ def _field(raw: dict[str, Any]) -> Field:
         enum=raw.get("enum"),
         values=tuple(raw.get("values", ())),
         since=raw.get("since"),
+        nullable_since=raw.get("nullable_since"),
         ref=raw.get("ref"),
         on_delete=raw.get("on_delete", "restrict"),
         min=raw.get("min"),
@@ -538,8 +565,9 @@ def load_domain(
     rls: bool = False,
     links: tuple[Link, ...] = (),
 ) -> Domain:
-    """The domain ``key`` with the user's options applied."""
+    """The domain ``key`` (or a custom entity's handle) with the user's options applied."""
     raw = _raw(key)
+    source, key = key, raw.get("key", key)
     finders = [Finder(**finder) for finder in raw.get("finders", ())]
     unknown = [f.kind for f in finders if f.kind not in FINDER_KINDS]
     if unknown:
@@ -563,6 +591,7 @@ def load_domain(
         check_tree(key, tree, fields, sync_key)
     return Domain(
         key=key,
+        source=source,
         entity=raw["entity"],
         table=table or raw["table"],
         summary=raw["summary"],

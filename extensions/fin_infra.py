@@ -334,7 +334,7 @@ def conversion(d: Domain) -> Conversion | None:
     >>> conversion(load_domain("budgets")).alias
     'FinInfraBudget'
     """
-    raw = _raw(d.key).get("fin_infra")
+    raw = _raw(d.source or d.key).get("fin_infra")
     if raw is None:
         return None
     unknown = sorted(set(raw) - BLOCK_KEYS)

@@ -136,6 +136,9 @@ def recorded_problem(
         allowed = (
             "" if ok else "a mapping of table, tenant_field (text), soft_delete and rls (booleans)"
         )
+    elif name == "spec_history":
+        ok = isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+        allowed = "" if ok else "a list of the field specs the table has had, oldest first"
     elif name == "linked_references":
         allowed = link_problem(domain, value)
     elif name == "soft_delete_after":
@@ -194,7 +197,9 @@ def check_data(context: Context, name: str) -> bool:
     question = load(str(_conf(context)["src_path"]))[name]
     value = data[name]
     if question.recorded:
-        message = recorded_problem(name, value, context["domain"], _recorded_answers(context))
+        # spec_history is recorded before the entry it makes exists; it needs none.
+        entry = context.get("domain_entry") or context["domain"]
+        message = recorded_problem(name, value, entry, _recorded_answers(context))
     else:
         message = type_problem(question, value) or validator_message(context, question, value)
     if message:

@@ -64,7 +64,7 @@ class DomainContext(_context_hook_base()):  # type: ignore[misc]
         # Nothing copier.yml renders needs ``d``: its checks compute what they use.
         if str(context.get("_copier_phase")) == "prompt":
             return
-        needed = ("domain", "table_name", "dest_dir", "models_filename", "schemas_filename")
+        needed = ("domain_entry", "table_name", "dest_dir", "models_filename", "schemas_filename")
         if any(key not in context for key in needed):
             return
         _submodule(_package(), "render").add_layout(context)

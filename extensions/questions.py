@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import destination
-from .catalogue import load_domain
+from .catalogue import domain_keys, load_domain
 from .history import history
 from .naming import is_identifier
 from .reserved_names import (
@@ -23,6 +23,8 @@ from .reserved_names import (
     entity_names,
     shadowed_module,
 )
+from .spec import SpecError, entity_problem
+from .spec import handle as custom_handle
 from .sql_keywords import SQL_KEYWORDS
 
 # Tables svc-infra 1.22.2 registers on ModelBase.metadata (measured by importing it).
@@ -86,6 +88,34 @@ def table_name(value: str) -> str:
     return ""
 
 
+def entity(value: str) -> str:
+    """A custom entity's class name: CamelCase, not a catalogue domain nor a rendered class.
+
+    >>> entity("Invoice")
+    ''
+    >>> entity("invoice")
+    "entity: 'invoice' is not allowed; give a class name in CamelCase of at most 32 letters and digits, e.g. Invoice or MerchantRule."
+    """
+    return entity_problem(value, domain_keys())
+
+
+def fields(value: str, entity_name: str) -> str:
+    """A custom entity's field spec; the message points at the field that is wrong.
+
+    >>> fields("amount:money due:dat", "Invoice")
+    "fields: 'due:dat' (field 2): unknown type 'dat'; the types are str(n), text, int, bool, money, decimal(p,s), date, datetime, uuid, json, currency, enum(a,b,...), ref(domain)"
+    """
+    if entity_problem(entity_name, domain_keys()):
+        return ""  # the entity question has refused it already
+    try:
+        load_domain(custom_handle(entity_name, value))
+    except SpecError as error:
+        return str(error)
+    except ValueError as error:  # the catalogue's own checks, which name the field
+        return f"fields: {error}"
+    return ""
+
+
 def tenant_field(value: str, domain: str) -> str:
     """The tenant column: an identifier no other name of the rendered code already uses.
 
@@ -107,7 +137,7 @@ def tenant_field(value: str, domain: str) -> str:
     spec = load_domain(domain)
     taken = [f.name for f in spec.fields] + list(SYSTEM_COLUMNS)
     if value in taken:
-        return f"tenant_field: {value!r} is already a column of {domain}; choose a name other than {', '.join(taken)}."
+        return f"tenant_field: {value!r} is already a column of {spec.key}; choose a name other than {', '.join(taken)}."
     reason = collision(value)
     if not reason and value in entity_names(spec.snake):
         reason = f"the name the rendered code gives a {spec.snake} or its id"
@@ -259,6 +289,7 @@ def schema_change(
     Soft delete may be turned on later (a new migration step adds the column);
     every other schema-affecting change stops here, before any file is touched.
     """
+    domain = load_domain(domain).key  # a custom entity's handle is no name for a message
     was = {"table": table, "tenant_field": tenant, "soft_delete": soft_delete, "rls": rls} | dict(
         baseline
     )
@@ -313,13 +344,14 @@ def layout_change(app_root: str, domain: str, answers: dict[str, object]) -> str
     once the user has moved or removed the files themselves, the update goes ahead.
     """
     root = Path(app_root)
-    before = destination.answers_file(root / f".copier/answers.{domain}.yml")
+    spec = load_domain(domain)
+    before = destination.answers_file(root / f".copier/answers.{spec.key}.yml")
     if before is None:
         return "ok"
     if before.get("with_repository", True) and not answers["with_repository"]:
         old = [
             f"{before['dest_dir']}/{before['repository_filename']}",
-            f"{before['tests_dir']}/{domain}/test_{load_domain(domain).snake}_repository.py",
+            f"{before['tests_dir']}/{spec.key}/test_{spec.snake}_repository.py",
         ]
         present = [name for name in old if (root / name).exists()]
         if present:
@@ -330,7 +362,7 @@ def layout_change(app_root: str, domain: str, answers: dict[str, object]) -> str
     if before.get("api", "none") != "none" and answers.get("api", "none") == "none":
         old = [
             f"{before['dest_dir']}/{before['api_filename']}",
-            f"{before['tests_dir']}/{domain}/test_{load_domain(domain).snake}_api.py",
+            f"{before['tests_dir']}/{spec.key}/test_{spec.snake}_api.py",
         ]
         present = [name for name in old if (root / name).exists()]
         if present:
@@ -360,9 +392,9 @@ def _placed_by(question: str, before: dict[str, Any], domain: str) -> list[str]:
         return [f"{package}/{before[name]}" for name in modules if before.get(name)]
     if question in modules:
         return [f"{package}/{before[question]}"]
-    if question == "tests_dir":
-        return [f"{before[question]}/{domain}"]
     table = load_domain(domain, table=str(before.get("table_name") or "") or None)
+    if question == "tests_dir":
+        return [f"{before[question]}/{table.key}"]
     creation = history(table, down_revision="", created_with_soft_delete=False)[0]
     return [f"{before[question]}/versions/{creation.filename}"]
 

@@ -60,18 +60,19 @@ def current_links(
     the domain's newest step (``after_step``).
     """
     root = Path(app_root)
-    recorded = _recorded(root, domain)
+    key = load_domain(domain).key
+    recorded = _recorded(root, key)
     known = load_domain(domain, links=links_of(recorded))
     head_step = step_names(known, created_with_soft_delete=True)[-1]
     versions = root / migrations_dir / "versions"
-    created = revision_id(domain, table) in revisions(versions)
+    created = revision_id(key, table) in revisions(versions)
     found = heads(versions)
     links: dict[str, Any] = {}
     for field in load_domain(domain).references:
         if field.name in recorded:
             links[field.name] = recorded[field.name]
             continue
-        target = _target(root, domain, str(field.ref), table, tenant_field)
+        target = _target(root, key, str(field.ref), table, tenant_field)
         if not target:
             continue
         if created:
@@ -96,8 +97,9 @@ def stale(app_root: str, domain: str, table: str, tenant_field: str, links: obje
     if not isinstance(links, Mapping):
         return ""
     root = Path(app_root)
-    for field in load_domain(domain).references:
-        if field.name not in links and _target(root, domain, str(field.ref), table, tenant_field):
+    spec = load_domain(domain)
+    for field in spec.references:
+        if field.name not in links and _target(root, spec.key, str(field.ref), table, tenant_field):
             return f"linked_references: {field.name} can now be a foreign key"
     return ""
 
@@ -156,6 +158,7 @@ def tenancy_mismatch(root: Path, domain: str, tenant_field: str, own_base: str) 
     """References between domains need tenancy, and a declarative base, on both sides."""
     rendered = destination.recorded_answers(root)
     mine = load_domain(domain)
+    domain = mine.key  # a custom entity's handle names it no better than its key
     pairs = [(f.name, str(f.ref), True) for f in mine.references if f.ref != domain]
     for other in rendered:
         if other == domain or other not in domain_keys():

@@ -34,6 +34,7 @@ from .imports import import_block
 from .layout import argument, call, comparison, python_string
 from .naming import module_path, package_dirs
 from .relations import current_links, linked_models, links_of, stale
+from .spec_history import custom_entry, custom_key, spec_history_of, stale_spec_history
 from .testcases import check_violation, finder_cases, value_imports
 from .types import MONEY_MIGRATION, numeric_sizes
 
@@ -128,6 +129,10 @@ GLOBALS = {
     "signature": signature,
     "domain_keys": domain_keys,
     "domain_spec": domain_spec,
+    "custom_key": custom_key,
+    "custom_entry": custom_entry,
+    "spec_history_of": spec_history_of,
+    "stale_spec_history": stale_spec_history,
     "revision_id": revision_id,
     "module_path": module_path,
     "base_module_file": base_module_file,
@@ -192,7 +197,7 @@ def add_layout(context: dict[str, Any]) -> None:
     """Derived names every template uses, computed once from the answers."""
     tenant = context.get("tenant_field", "") if context.get("include_tenant") else ""
     d = domain_spec(
-        context["domain"],
+        context["domain_entry"],
         context["table_name"],
         tenant,
         bool(context.get("include_soft_delete")),
@@ -235,7 +240,7 @@ def _linked_imports(context: dict[str, Any], d: Domain) -> list[str]:
         return []
     root = str(context["_copier_conf"]["dst_path"])
     imports = []
-    for table, module in linked_models(root, context["domain"], d.links):
+    for table, module in linked_models(root, d.key, d.links):
         package, _, name = module.rpartition(".")
         imports.append(f"from {package} import {name} as _{table}_model  # noqa: F401")
     return imports

@@ -220,6 +220,8 @@ def test_the_after_copy_message_quotes_every_path_it_prints(tmp_path: Path) -> N
     message = environment.from_string(settings["_message_after_copy"]).render(
         _copier_conf={"dst_path": PurePosixPath(tmp_path / "my app")},
         domain="budgets",
+        domain_key="budgets",
+        domain_entry="budgets",
         tests_dir=hostile,
         migrations_dir="migrations",
         package="app.budgets",

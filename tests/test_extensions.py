@@ -561,7 +561,8 @@ def test_the_default_down_revision_reads_no_migrations_dir_outside_the_app(tmp_p
 
 
 def _answers(**overrides: Any) -> dict[str, Any]:
-    answers = {"domain": "budgets", "table_name": "budgets", "dest_dir": "app/models/budgets"}
+    answers = {"domain": "budgets", "domain_key": "budgets", "domain_entry": "budgets"}
+    answers |= {"table_name": "budgets", "dest_dir": "app/models/budgets"}
     answers |= {"models_filename": "budget.py", "schemas_filename": "budget_schemas.py"}
     return answers | overrides
 
@@ -631,8 +632,8 @@ def test_finder_case_of_a_fixed_value_finder_takes_no_arguments() -> None:
 
 
 def test_field_type_of_an_unknown_kind_raises() -> None:
-    with pytest.raises(ValueError, match="unknown field type 'uuid'"):
-        types.field_type("uuid")
+    with pytest.raises(ValueError, match="unknown field type 'varchar'"):
+        types.field_type("varchar")
 
 
 @parametrize(("sign", "schema"), [("", ""), ("positive", "Positive"), ("signed", "Signed")])

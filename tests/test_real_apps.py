@@ -34,7 +34,7 @@ from tests.test_update import Template, git
 pytestmark = pytest.mark.slow
 
 APPS_DIR = ROOT / "tests/fixtures/apps"
-REQUIREMENTS_TEMPLATE = "template/.copier/requirements.{{ domain }}.txt.jinja"
+REQUIREMENTS_TEMPLATE = "template/.copier/requirements.{{ domain_key }}.txt.jinja"
 RELEASE_NOTE = "# v1.1.0 changed only this line."
 
 

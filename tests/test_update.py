@@ -30,7 +30,9 @@ SCHEMAS_TEMPLATE = "template/{{ dest_dir }}/{{ schemas_filename }}.jinja"
 REPOSITORY_TEMPLATE = (
     "template/{{ dest_dir }}/{% if with_repository %}{{ repository_filename }}{% endif %}.jinja"
 )
-SCHEMA_TESTS_TEMPLATE = "template/{{ tests_dir }}/{{ domain }}/test_{{ d.snake }}_schemas.py.jinja"
+SCHEMA_TESTS_TEMPLATE = (
+    "template/{{ tests_dir }}/{{ domain_key }}/test_{{ d.snake }}_schemas.py.jinja"
+)
 
 
 def git(cwd: Path, *args: str) -> str:
