@@ -139,3 +139,35 @@ def test_answers_that_clash_with_the_app_stop_the_terminal_session_before_writin
 
     assert copier.exitstatus != 0
     assert snapshot(app) == before
+
+
+def test_a_custom_entity_in_a_terminal_shows_the_grammar_and_asks_a_bad_spec_again(
+    tmp_path: Path,
+) -> None:
+    copier = pexpect.spawn(
+        sys.executable,
+        ["-m", "copier", "copy", "--trust", str(ROOT), str(tmp_path)],
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 200),
+    )
+    copier.expect("Which fin-infra domain")
+    copier.send(DOWN * 10 + ENTER)  # the last choice: your own entity
+    copier.expect("Class name of your entity")
+    copier.send("Invoice" + ENTER)
+    copier.expect(r"types: str\(n\) text int bool money")  # the grammar, in the help
+    copier.send("number:str(32):unique due:dat" + ENTER)
+    copier.expect("unknown type 'dat'")  # shown under the prompt, asked again
+    copier.send(CLEAR_LINE + "number:str(32):unique due_on:date?" + ENTER)
+    copier.expect("Database table of this domain")
+    copier.send(ENTER)  # the default: invoices
+    while copier.expect(["🎤", "Rendered invoices"]) == 0:
+        copier.send(ENTER)
+    copier.expect(pexpect.EOF)
+
+    answers = yaml.safe_load((tmp_path / ".copier/answers.invoices.yml").read_text())
+    assert (answers["entity"], answers["fields"]) == (
+        "Invoice",
+        "number:str(32):unique due_on:date?",
+    )
+    assert (tmp_path / "app/models/invoices/invoice.py").is_file()
