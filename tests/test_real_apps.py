@@ -347,3 +347,58 @@ def test_copier_update_to_the_next_release_keeps_everything(
     )
     assert changed == [".copier/answers.budgets.yml", ".copier/requirements.budgets.txt"]
     assert after[".copier/requirements.budgets.txt"].decode().endswith(RELEASE_NOTE + "\n")
+
+
+INVOICE = "number:str(32):unique amount:money due_on:date? account:ref(accounts)"
+
+
+@pytest.mark.database
+@pytest.mark.parametrize("rendered", ["module_app"], indirect=True)
+def test_the_ledger_and_a_custom_entity_join_the_app_and_change_their_spec_there(
+    rendered: Rendered, template: Template, tmp_path: Path
+) -> None:
+    app = tmp_path / "app"
+    shutil.copytree(rendered.path, app, symlinks=True)
+    env = app / "migrations/env.py"
+    messages = []
+    for data in (
+        {"domain": "accounts"},
+        {"domain": "custom", "entity": "Invoice", "fields": INVOICE},
+    ):
+        messages.append(copy_template(template, app, **data))
+        env.write_text(apply_advice(env.read_text(), messages[-1]))
+    commit(app, "render accounts and invoices")
+    later = Rendered("module_app", app, rendered.spec, messages[-1], rendered.before)
+    added = sorted(name for name in files(app) if name.endswith(".py") and "invoices" in name)
+    assert in_app(app, [tool("ruff"), "format", "--check", *added]).returncode == 0
+    assert in_app(app, [tool("ruff"), "check", *added]).returncode == 0
+
+    for url in fresh_database("postgresql"):
+        for args in (["upgrade", "head"], ["check"]):
+            result = alembic(later, url, *args)
+            assert result.returncode == 0, result.stderr + result.stdout
+        tests = documented_test_command(messages[-1])
+        result = in_app(app, [sys.executable, "-m", *tests, "-p", "no:cacheprovider"])
+        assert result.returncode == 0, result.stdout[-3000:]
+
+        # A field added to the spec on update is a migration step the database takes.
+        run_update(
+            app,
+            data={"fields": f"{INVOICE} note:text?"},
+            answers_file=".copier/answers.invoices.yml",
+            vcs_ref="v1.1.0",
+            defaults=True,
+            overwrite=True,
+            unsafe=True,
+            quiet=True,
+        )
+        commit(app, "invoices get a note")
+        for args in (["upgrade", "head"], ["check"]):
+            result = alembic(later, url, *args)
+            assert result.returncode == 0, result.stderr + result.stdout
+        script = ScriptDirectory(str(app / "migrations"))
+        (head,) = script.get_heads()
+        step = script.get_revision(head)
+        assert step is not None and Path(step.path).name.endswith("_invoices_spec_2.py")
+        current = alembic(later, url, "current")
+        assert f"{head} (head)" in current.stdout, current.stdout + current.stderr
