@@ -648,6 +648,8 @@ def check_finders(key: str, finders: list[Finder], fields: list[Field]) -> None:
             )
         if finder.kind == "equals" and kinds.get(finder.field) != "str":
             raise ValueError(f"domain {key!r}: finder {finder.name}: by needs a str field")
+        if finder.kind == "between" and kinds.get(finder.field) == "datetime":
+            raise ValueError(f"domain {key!r}: finder {finder.name}: by needs a range of days")
 
 
 def check_append_only(

@@ -173,13 +173,16 @@ def test_an_append_only_domain_refuses_soft_delete() -> None:
         {"name": "get_x", "kind": "equals", "field": "resource_id", "by": "occurred_at"},
         {"name": "get_x", "kind": "equals", "field": "action", "by": "resource_type"},
         {"name": "get_x", "kind": "between", "field": "occurred_at", "by": "resource_type"},
+        {"name": "get_x", "kind": "between", "field": "occurred_at", "by": "account_id"},
         {"name": "get_x", "kind": "latest", "field": "occurred_at", "by": "resource_type"},
     ],
 )
 def test_a_finders_by_must_be_a_shape_the_repository_renders(
     monkeypatch: pytest.MonkeyPatch, finder: dict[str, str]
 ) -> None:
+    account = {"name": "account_id", "type": "ref", "ref": "accounts"}
     _patched(monkeypatch, finders=[{"doc": "x", **finder}])
+    _patched(monkeypatch, fields=[*catalogue._raw("audit_events")["fields"], account])
 
     with pytest.raises(ValueError, match="finder get_x: by"):
         load_domain("audit_events")
