@@ -65,9 +65,12 @@ def finder_route(domain: Domain, finder: Finder) -> FinderRoute:
             "int": "int",
         }
         annotation = annotations.get(field.kind, "str")
-        params = ((finder.field, annotation),)
+        by = ((finder.by, "str"),) if finder.by else ()
+        params = (*by, (finder.field, annotation))
     elif kind in ("within", "before"):
         params = (("day", "date"),)
+    elif kind == "between" and domain.field(finder.field).kind == "datetime":
+        params = (("start", "datetime"), ("end", "datetime"))
     elif kind == "between":
         by = ((finder.by, "uuid.UUID"),) if finder.by else ()
         params = (*by, ("first", "date"), ("last", "date"))
@@ -106,7 +109,6 @@ def api_imports(
         "fastapi:APIRouter",
         "fastapi:Depends",
         "fastapi:Body",
-        "fastapi:Header",
         "fastapi:Request",
         "fastapi:Response",
         "fastapi.exceptions:RequestValidationError",
@@ -130,11 +132,13 @@ def api_imports(
     ]
     if d.tree_parent:
         specs.append(f".{repository_module}:Invalid{E}Parent")
+    if not d.append_only:  # If-Match, on the routes that write over a row
+        specs.append("fastapi:Header")
     if not d.immutable:
         specs.append(f".{schemas_module}:{E}Update")
     specs += [f".{model_module}:{f.enum}" for f in d.enum_filters]
-    if any(annotation == "date" for route in finder_routes(d) for _, annotation in route.params):
-        specs.append("datetime:date")
+    annotations = {annotation for route in finder_routes(d) for _, annotation in route.params}
+    specs += [f"datetime:{kind}" for kind in ("date", "datetime") if kind in annotations]
     return specs
 
 
@@ -197,7 +201,7 @@ def operation_ids(d: Domain) -> list[str]:
     """
     names = ["create", "create_many", "list", "count"]
     names += [route.name for route in finder_routes(d)]
-    names += ["get"] + ([] if d.immutable else ["update"]) + ["delete"]
+    names += ["get"] + ([] if d.immutable else ["update"]) + ([] if d.append_only else ["delete"])
     names += ["restore"] if d.soft_delete else []
     return [f"{d.plural}_{name}" for name in names]
 

@@ -251,10 +251,20 @@ class Domain:
     tree_levels: int = 0  # how deep that tree may grow, its top level counted
     keyset_indexes: bool = False  # list and finder indexes end with id, the tie-breaker
     source: str = ""  # what load_domain was given: the key, or a custom entity's handle
+    append_only: bool = False  # rows are written once: no update, delete, restore or purge
 
     @property
     def rls_policy(self) -> str:
         return db_identifier(self.table, "tenant_isolation")
+
+    @property
+    def append_only_function(self) -> str:
+        """The PostgreSQL function an append-only table's triggers call."""
+        return db_identifier(self.table, "append_only")
+
+    def append_only_trigger(self, statement: str) -> str:
+        """The trigger that refuses ``statement`` (update, delete, truncate) on the table."""
+        return db_identifier("trg", self.table, "no", statement)
 
     def as_of(self, applied: set[str], *, soft_delete: bool) -> Domain:
         """The domain as its migrations left it once ``applied`` steps had run."""
@@ -396,6 +406,22 @@ class Domain:
             for finder in self.finders
         )
 
+    @property
+    def takes_days(self) -> bool:
+        """Whether a finder takes a calendar day (a ``date``) as an argument."""
+        return any(
+            f.kind in ("within", "before") or (f.kind == "between" and not self._of_moments(f))
+            for f in self.finders
+        )
+
+    @property
+    def takes_moments(self) -> bool:
+        """Whether a finder takes aware datetimes: a ``between`` on a datetime column."""
+        return any(f.kind == "between" and self._of_moments(f) for f in self.finders)
+
+    def _of_moments(self, finder: Finder) -> bool:
+        return self.field(finder.field).kind == "datetime"
+
     def finder_kinds(self) -> set[str]:
         return {finder.kind for finder in self.finders}
 
@@ -421,6 +447,8 @@ class Domain:
             if finder.kind == "equals" and field is not None and field.kind == "ref":
                 # Leads with the reference, so it also serves the foreign key's checks.
                 shapes.append((*tenant, finder.field, "user_id", self.sort_key))
+            elif finder.kind == "equals" and finder.by:
+                shapes.append(self.owner_columns + (finder.by, finder.field, self.sort_key))
             elif finder.by:
                 shapes.append((*tenant, finder.by, "user_id", finder.field))
             elif finder.kind in ("equals", "missing"):
@@ -589,6 +617,10 @@ def load_domain(
     tree = raw.get("tree", {})
     if tree:
         check_tree(key, tree, fields, sync_key)
+    check_finders(key, finders, fields)
+    append_only = bool(raw.get("append_only", False))
+    if append_only:
+        check_append_only(key, raw, fields, soft_delete)
     return Domain(
         key=key,
         source=source,
@@ -601,7 +633,7 @@ def load_domain(
         finders=finders,
         date_ranges=list(raw.get("date_ranges", ())),
         balances=list(raw.get("balances", ())),
-        immutable=bool(raw.get("immutable", False)),
+        immutable=bool(raw.get("immutable", False)) or append_only,
         sample={name: str(value) for name, value in raw["sample"].items()},
         vary={name: str(value) for name, value in raw["vary"].items()},
         change={name: str(value) for name, value in raw.get("change", {}).items()},
@@ -614,6 +646,7 @@ def load_domain(
         tree_levels=int(tree.get("levels", 0)),
         keyset_indexes=bool(raw.get("keyset_indexes", False)),
         steps=tuple(step["step"] for step in raw.get("migrations", ())),
+        append_only=append_only,
     )
 
 
@@ -628,3 +661,41 @@ def check_tree(
         raise ValueError(f"domain {key!r}: tree.levels must be a whole number of at least 2")
     if sync_key:
         raise ValueError(f"domain {key!r}: sync_many would write past the tree's checks")
+
+
+def check_finders(key: str, finders: list[Finder], fields: list[Field]) -> None:
+    """A finder's ``by`` names a field: a reference for ``between``, text for ``equals``."""
+    kinds = {f.name: f.kind for f in fields}
+    for finder in finders:
+        if not finder.by:
+            continue
+        wanted = {"between": "ref", "equals": "str"}.get(finder.kind)
+        if wanted is None or kinds.get(finder.by) != wanted or finder.value is not None:
+            raise ValueError(
+                f"domain {key!r}: finder {finder.name}: by names a reference field of a "
+                "between finder, or a str field of an equals finder on a str field"
+            )
+        if finder.kind == "equals" and kinds.get(finder.field) != "str":
+            raise ValueError(f"domain {key!r}: finder {finder.name}: by needs a str field")
+        if finder.kind == "between" and kinds.get(finder.field) == "datetime":
+            raise ValueError(f"domain {key!r}: finder {finder.name}: by needs a range of days")
+
+
+def check_append_only(
+    key: str, raw: dict[str, Any], fields: list[Field], soft_delete: bool
+) -> None:
+    """An append-only domain has nothing that changes or removes a row once written."""
+    where = f"domain {key!r} is append-only"
+    if raw.get("change"):
+        raise ValueError(f"{where}: a change block tests an update it does not have")
+    if raw.get("sync_key"):
+        raise ValueError(f"{where}: sync_many would update rows")
+    if raw.get("tree"):
+        raise ValueError(f"{where}: a tree moves its rows by update")
+    cascading = [f.name for f in fields if f.kind == "ref" and f.on_delete == "cascade"]
+    if cascading:
+        raise ValueError(
+            f"{where}: deleting what {', '.join(cascading)} refers to would delete its rows"
+        )
+    if soft_delete:
+        raise ValueError(f"{where}: soft delete would hide rows, and rows are never deleted")

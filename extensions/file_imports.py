@@ -74,14 +74,14 @@ def schemas_imports(d: Domain, model_module: str) -> list[str]:
         "__future__:annotations",
         "uuid",
         "typing:Annotated",
-        "typing:Self",
         "pydantic:AfterValidator",
         "pydantic:AwareDatetime",
         "pydantic:BaseModel",
         "pydantic:ConfigDict",
         "pydantic:Field",
-        "pydantic:model_validator",
     ]
+    if not d.immutable or d.date_ranges or d.balances:  # a model validator checks them
+        specs += ["typing:Self", "pydantic:model_validator"]
     for f in d.fields:
         specs += f.type.schema_imports
         if f.kind == "enum":
@@ -117,8 +117,10 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
         f".{model_module}:{d.entity}",
         f".{schemas_module}:{d.entity}Create",
     ]
-    if d.finder_kinds() & {"within", "before", "between"}:
+    if d.takes_days:
         specs += ["datetime:date", "datetime:datetime"]
+    if d.takes_moments:
+        specs.append("datetime:datetime")
     if d.starts_days:
         specs += ["datetime:UTC", "datetime:time"]
     if d.enum_filters:

@@ -299,7 +299,7 @@ class Conversion:
 
     def schemas_imports(self) -> list[str]:
         """What the schemas module imports for the conversions."""
-        specs = ["typing:TYPE_CHECKING", "pydantic:BaseModel"]
+        specs = ["typing:TYPE_CHECKING", "typing:Self", "pydantic:BaseModel"]
         for f in self.d.fields:
             if f.name in self.given:
                 specs += f.type.python_imports

@@ -228,11 +228,46 @@ def api(value: str, with_repository: bool, domain: str = "") -> str:
             "api: 'fastapi' serves the rendered repository, which with_repository=false leaves out; "
             "answer with_repository=true, or api=svc_infra (svc-infra's own repository) or api=none."
         )
+    if value == "svc_infra" and domain and load_domain(domain).append_only:
+        return (
+            f"api: svc-infra's SqlResource adds PATCH and DELETE routes, and {domain} is append-only "
+            "(its rows are never changed or deleted); answer api=fastapi (no such routes) or api=none."
+        )
     tree_parent = load_domain(domain).tree_parent if domain else None
     if value == "svc_infra" and not with_repository and tree_parent:
         return (
             f"api: svc-infra's routes would write {load_domain(domain).human_plural} without the rendered "
             f"repository's check of how deep they nest ({tree_parent}); answer with_repository=true, or api=none."
+        )
+    return ""
+
+
+def soft_delete(value: bool, domain: str) -> str:
+    """Soft delete hides deleted rows; an append-only domain deletes none.
+
+    >>> soft_delete(True, "budgets")
+    ''
+    >>> soft_delete(True, "audit_events")
+    'include_soft_delete: audit_events is append-only: its rows are never deleted, so there is nothing to soft-delete; answer include_soft_delete=false.'
+    """
+    if value and load_domain(domain).append_only:
+        return (
+            f"include_soft_delete: {domain} is append-only: its rows are never deleted, so there is "
+            "nothing to soft-delete; answer include_soft_delete=false."
+        )
+    return ""
+
+
+def with_repository(value: bool, domain: str) -> str:
+    """Without the rendered repository, svc-infra's SqlRepository updates and deletes rows.
+
+    >>> with_repository(False, "audit_events")
+    "with_repository: audit_events is append-only, and svc-infra's SqlRepository would update and delete its rows; answer with_repository=true (a repository with no update or delete)."
+    """
+    if not value and load_domain(domain).append_only:
+        return (
+            f"with_repository: {domain} is append-only, and svc-infra's SqlRepository would update and "
+            "delete its rows; answer with_repository=true (a repository with no update or delete)."
         )
     return ""
 

@@ -54,6 +54,12 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
     if kind == "equals" and column is not None and column.kind in ("ref", "uuid"):
         hit, other = "uuid.UUID(int=7)", "uuid.UUID(int=8)"
         return FinderCase(finder, {field: hit}, {field: other}, [hit])
+    if kind == "equals" and finder.by:
+        # The same value of the field under another ``by``: only the pair matches.
+        hit, by, other_by = '"Corner Bakery"', '"budgets"', '"goals"'
+        return FinderCase(
+            finder, {finder.by: by, field: hit}, {finder.by: other_by, field: hit}, [by, hit]
+        )
     if kind == "equals" and column is not None and column.kind == "str":
         hit, other = _exact_pair(column.length or 1)
         return FinderCase(finder, {field: hit}, {field: other}, [hit])
@@ -66,6 +72,15 @@ def finder_case(domain: Domain, finder: Finder) -> FinderCase:
         return FinderCase(finder, {field: hit}, {field: other}, [])
     if kind == "missing":
         return FinderCase(finder, {field: "None"}, {field: "uuid.UUID(int=9)"}, [])
+    if kind == "between" and column is not None and column.kind == "datetime":
+        # From start up to end: the last moment before end is in, end itself is not.
+        end = "datetime(2026, 4, 1, tzinfo=UTC)"
+        return FinderCase(
+            finder,
+            {field: "datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=UTC)"},
+            {field: end},
+            ["datetime(2026, 3, 1, tzinfo=UTC)", end],
+        )
     if kind == "between" and finder.by:
         day, hit, other = "date(2026, 3, 31)", "uuid.UUID(int=7)", "uuid.UUID(int=8)"
         return FinderCase(

@@ -41,6 +41,8 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "documents": {"api": "fastapi", **TENANT_SOFT},
         "recurring_patterns": {"api": "fastapi", **TENANT_SOFT},
         "holdings": {"api": "fastapi", **TENANT_SOFT},
+        # Append-only: soft delete is refused, and so is svc-infra (its routes delete).
+        "audit_events": {"api": "fastapi", "include_tenant": True},
     },
     "fastapi-off": {
         "budgets": {"api": "fastapi"},
@@ -53,6 +55,7 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "documents": {"api": "fastapi"},
         "recurring_patterns": {"api": "fastapi"},
         "holdings": {"api": "fastapi"},
+        "audit_events": {"api": "fastapi"},
     },
     "svc-infra-on": {
         "budgets": {"api": "svc_infra", **TENANT_SOFT},

@@ -29,6 +29,7 @@ from extensions.catalogue import Domain
 RUFF = str(find_ruff_bin())
 DOMAINS = (
     "accounts",
+    "audit_events",
     "bank_connections",
     "budgets",
     "categories",
@@ -346,12 +347,15 @@ def test_constraint_names_are_distinct_and_short_even_for_long_table_names(key: 
     assert max(len(name) for name in names) <= naming.MAX_DB_IDENTIFIER
 
 
-def test_only_net_worth_snapshots_are_immutable() -> None:
-    assert [key for key in DOMAINS if catalogue.load_domain(key).immutable] == ["net_worth"]
+def test_only_net_worth_snapshots_and_audit_events_are_immutable() -> None:
+    immutable = [key for key in DOMAINS if catalogue.load_domain(key).immutable]
+
+    assert immutable == ["audit_events", "net_worth"]
+    assert [key for key in DOMAINS if catalogue.load_domain(key).append_only] == ["audit_events"]
 
 
 def test_load_domain_of_an_unknown_domain_names_the_known_ones() -> None:
-    with pytest.raises(KeyError, match="'pensions'; known: accounts, bank_connections, budgets"):
+    with pytest.raises(KeyError, match="'pensions'; known: accounts, audit_events, bank"):
         catalogue.load_domain("pensions")
 
 
