@@ -252,6 +252,10 @@ class Domain:
     keyset_indexes: bool = False  # list and finder indexes end with id, the tie-breaker
     source: str = ""  # what load_domain was given: the key, or a custom entity's handle
     append_only: bool = False  # rows are written once: no update, delete, restore or purge
+    # The step that added the ``(tenant, id)`` key references point at; None: the creation.
+    # A domain released before anything referred to it gets the key by a later step.
+    reference_key_since: str | None = None
+    reference_key: bool = True  # whether its migrations have made that key (as_of says)
 
     @property
     def rls_policy(self) -> str:
@@ -278,6 +282,7 @@ class Domain:
             finders=[f for f in self.finders if f.since is None or f.since in applied],
             soft_delete=soft_delete,
             links=tuple(link for link in self.links if link.step is None or link.step in applied),
+            reference_key=self.reference_key_since in (None, *applied),
         )
 
     @property
@@ -432,7 +437,7 @@ class Domain:
             Index(db_identifier("uq", self.table, *tenant, *columns), tenant + columns)
             for columns in self.unique
         ]
-        if tenant and self.is_reference_target:
+        if tenant and self.is_reference_target and self.reference_key:
             # What tenant-safe foreign keys of other tables point at.
             keys.append(Index(db_identifier("uq", self.table, *tenant, "id"), (*tenant, "id")))
         return keys
@@ -645,9 +650,32 @@ def load_domain(
         tree_parent=tree.get("parent"),
         tree_levels=int(tree.get("levels", 0)),
         keyset_indexes=bool(raw.get("keyset_indexes", False)),
-        steps=tuple(step["step"] for step in raw.get("migrations", ())),
+        steps=_steps(key, raw, tenanted=bool(tenant_field)),
         append_only=append_only,
+        reference_key_since=raw.get("reference_key_since"),
     )
+
+
+def catalogue_steps(key: str) -> tuple[str, ...]:
+    """Every step the catalogue releases for ``key``, those of tenanted tables included."""
+    return tuple(step["step"] for step in _raw(key).get("migrations", ()))
+
+
+def _steps(key: str, raw: dict[str, Any], *, tenanted: bool) -> tuple[str, ...]:
+    """The catalogue's steps for this table: a ``tenant_only`` step needs a tenant column.
+
+    Such a step changes only what tenancy brings (the ``(tenant, id)`` key), so a table
+    without a tenant would get an empty migration from it: it gets none.
+    """
+    steps = [s for s in raw.get("migrations", ()) if tenanted or not s.get("tenant_only")]
+    since = raw.get("reference_key_since")
+    if since is not None:
+        marked = [s for s in raw.get("migrations", ()) if s["step"] == since]
+        if not marked or not marked[0].get("tenant_only"):
+            raise ValueError(
+                f"domain {key!r}: reference_key_since names a tenant_only step of its migrations"
+            )
+    return tuple(step["step"] for step in steps)
 
 
 def check_tree(

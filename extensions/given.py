@@ -23,7 +23,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from . import destination
-from .catalogue import load_domain
+from .catalogue import catalogue_steps, load_domain
 from .history import CREATE
 from .questionnaire import Question, load
 from .questions import refuse
@@ -143,7 +143,7 @@ def recorded_problem(
         allowed = link_problem(domain, value)
     elif name == "soft_delete_after":
         spec = load_domain(domain)
-        steps = [CREATE, *spec.steps, *(link_step(f.name) for f in spec.references)]
+        steps = [CREATE, *catalogue_steps(domain), *(link_step(f.name) for f in spec.references)]
         allowed = (
             "" if value in steps else f"one of the migration steps of {domain}: {', '.join(steps)}"
         )

@@ -63,6 +63,12 @@ class Step:
         return [k for k in self.after.foreign_keys if k.name not in known]
 
     @property
+    def added_unique(self) -> list[Index]:
+        """Unique keys this step makes, e.g. the ``(tenant, id)`` key references need."""
+        known = {u.name for u in self.before.unique_constraints}
+        return [u for u in self.after.unique_constraints if u.name not in known]
+
+    @property
     def added_checks(self) -> list[Check]:
         known = {c.name for c in self.before.checks}
         return [c for c in self.after.checks if c.name not in known]

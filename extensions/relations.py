@@ -62,7 +62,7 @@ def current_links(
     root = Path(app_root)
     key = load_domain(domain).key
     recorded = _recorded(root, key)
-    known = load_domain(domain, links=links_of(recorded))
+    known = load_domain(domain, links=links_of(recorded), tenant_field=tenant_field or None)
     head_step = step_names(known, created_with_soft_delete=True)[-1]
     versions = root / migrations_dir / "versions"
     created = revision_id(key, table) in revisions(versions)

@@ -111,7 +111,8 @@ def domain_head(domain: str, linked: object = None, baseline: object = None) -> 
     ``baseline`` is the recorded schema baseline; soft delete turned on later is
     placed by the answer this computes, so it is never counted here.
     """
-    spec = load_domain(domain, links=links_of(linked))
+    tenant = baseline.get("tenant_field") if isinstance(baseline, dict) else None
+    spec = load_domain(domain, links=links_of(linked), tenant_field=str(tenant or "") or None)
     if not spec.links:
         return latest_step(spec)
     created_with = bool(baseline.get("soft_delete")) if isinstance(baseline, dict) else False
