@@ -152,12 +152,13 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
     return specs
 
 
-def migration_imports(uses_mysql: bool = True) -> list[str]:
+def migration_imports(uses_mysql: bool = True, uses_sa: bool = True) -> list[str]:
     """A migration: Alembic's ``op``, SQLAlchemy, and MySQL's types when it adds one.
 
-    MySQL's DATETIME keeps microseconds, its LONGTEXT holds text of any length.
+    MySQL's DATETIME keeps microseconds, its LONGTEXT holds text of any length. A step
+    that only adds a unique key names no SQLAlchemy type.
     """
-    specs = ["__future__:annotations", "alembic:op", "sqlalchemy as sa"]
+    specs = ["__future__:annotations", "alembic:op"] + (["sqlalchemy as sa"] if uses_sa else [])
     if uses_mysql:
         specs.append("sqlalchemy.dialects:mysql")
     return specs

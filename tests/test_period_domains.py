@@ -1,0 +1,198 @@
+"""Budget snapshots and goal progress (issue 11): one row per month, and the step that
+lets them point at budgets and goals.
+
+A month is its first day (``period_start``): the catalogue orders and pages a list by
+one sort key, so one date column gives the history in order and a ``between`` finder
+selects one month or several. budgets and goals were released (0.1.0) before anything
+referred to them, without the ``(tenant, id)`` key a tenant-safe foreign key needs;
+with tenancy they now get it by a release step of their own, ``tenant_id_key``, and
+their released creation stays byte for byte (tests/test_releases.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extensions.catalogue import load_domain, reference_targets
+from extensions.history import history
+from extensions.testcases import finder_cases
+from tests.conftest import fresh_database, render, rendered_pytest, run, tool
+from tests.test_seed_domains import _lint_and_type_check, _migrate
+
+TENANT_SOFT: dict[str, Any] = {"include_tenant": True, "include_soft_delete": True}
+APP = ("budgets", "budget_snapshots", "goals", "goal_progress")
+
+
+# Budget snapshots ---------------------------------------------------------------------
+
+
+def test_a_budget_snapshot_holds_a_months_totals_and_category_totals() -> None:
+    snapshots = load_domain("budget_snapshots")
+
+    assert [(f.name, f.kind, f.nullable) for f in snapshots.fields] == [
+        ("user_id", "str", False),
+        ("budget_id", "ref", True),
+        ("period_start", "date", False),
+        ("total_budgeted", "money", False),
+        ("total_spent", "money", False),
+        ("total_remaining", "money", False),
+        ("category_budgeted", "money_map", False),
+        ("category_spent", "money_map", False),
+    ]
+    assert snapshots.field("total_remaining").type.schema == "SignedAmount"
+    assert (snapshots.field("budget_id").ref, snapshots.field("budget_id").on_delete) == (
+        "budgets",
+        "restrict",
+    )
+    assert snapshots.sort_key == "period_start"
+
+
+def test_budget_snapshots_are_one_per_user_and_month_with_keyset_indexes() -> None:
+    snapshots = load_domain("budget_snapshots", tenant_field="tenant_id")
+
+    assert [u.columns for u in snapshots.unique_constraints] == [
+        ("tenant_id", "user_id", "period_start")
+    ]
+    assert [i.columns for i in snapshots.indexes] == [
+        ("tenant_id", "user_id", "period_start", "id"),
+        ("tenant_id", "budget_id", "user_id", "period_start", "id"),
+    ]
+    assert [c.sql for c in snapshots.checks] == ["total_budgeted >= 0", "total_spent >= 0"]
+
+
+def test_one_months_snapshots_are_a_between_finder_of_first_days() -> None:
+    snapshots = load_domain("budget_snapshots")
+    cases = {c.finder.name: c for c in finder_cases(snapshots)}
+
+    assert set(cases) == {"get_by_budget", "get_in_periods"}
+    assert cases["get_in_periods"].args == ["date(2026, 3, 1)", "date(2026, 3, 31)"]
+
+
+# Goal progress ------------------------------------------------------------------------
+
+
+def test_goal_progress_is_one_entry_per_goal_and_month() -> None:
+    progress = load_domain("goal_progress", tenant_field="tenant_id")
+
+    assert [(f.name, f.kind, f.nullable) for f in progress.fields] == [
+        ("user_id", "str", False),
+        ("goal_id", "ref", False),
+        ("period_start", "date", False),
+        ("amount_at_period", "money", False),
+        ("contribution", "money", False),
+    ]
+    assert progress.field("contribution").type.schema == "SignedAmount"
+    assert progress.field("goal_id").on_delete == "cascade"
+    assert [u.columns for u in progress.unique_constraints] == [
+        ("tenant_id", "goal_id", "period_start")
+    ]
+    assert [f.name for f in progress.finders] == ["get_by_goal"]
+    assert [i.columns for i in progress.indexes] == [
+        ("tenant_id", "user_id", "period_start", "id"),
+        ("tenant_id", "goal_id", "user_id", "period_start", "id"),
+    ]
+
+
+# The release step ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["budgets", "goals"])
+def test_budgets_and_goals_are_reference_targets_now(key: str) -> None:
+    assert key in reference_targets()
+
+
+@pytest.mark.parametrize("key", ["budgets", "goals"])
+def test_with_tenancy_a_step_adds_the_tenant_id_key_after_the_released_creation(
+    key: str,
+) -> None:
+    domain = load_domain(key, tenant_field="tenant_id")
+    create, step = history(domain, down_revision="", created_with_soft_delete=True)
+
+    key_name = f"uq_{domain.table}_tenant_id_id"
+    assert key_name not in [u.name for u in create.after.unique_constraints]
+    assert step.name == "tenant_id_key" and step.down_revision == create.revision
+    assert [(u.name, u.columns) for u in step.added_unique] == [(key_name, ("tenant_id", "id"))]
+    assert not (step.added_fields or step.added_indexes or step.added_checks)
+    assert key_name in [u.name for u in domain.unique_constraints]  # the model has it
+
+
+@pytest.mark.parametrize("key", ["budgets", "goals"])
+def test_without_tenancy_there_is_no_step(key: str) -> None:
+    domain = load_domain(key)
+
+    assert domain.steps == ()
+    assert [s.name for s in history(domain, down_revision="", created_with_soft_delete=False)] == [
+        "create"
+    ]
+
+
+def test_a_ledger_domain_keeps_its_key_in_its_creation() -> None:
+    accounts = load_domain("accounts", tenant_field="tenant_id")
+    (create,) = history(accounts, down_revision="", created_with_soft_delete=True)
+
+    assert "uq_accounts_tenant_id_id" in [u.name for u in create.after.unique_constraints]
+
+
+def test_reference_key_since_must_name_a_tenant_only_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extensions import catalogue
+
+    raw = catalogue._raw("budgets") | {"migrations": [{"step": "x"}]}
+    monkeypatch.setattr(catalogue, "_raw", lambda key: raw)
+
+    with pytest.raises(ValueError, match="reference_key_since"):
+        load_domain("budgets")
+
+
+# End to end ---------------------------------------------------------------------------
+
+
+def _render_app(app: Path) -> None:
+    for domain in APP:
+        render(app, domain=domain, **TENANT_SOFT)
+
+
+@pytest.mark.slow
+def test_the_step_migration_adds_and_drops_only_the_key(app: Path) -> None:
+    render(app, domain="budgets", **TENANT_SOFT)
+
+    (step,) = (app / "migrations/versions").glob("*_budgets_tenant_id_key.py")
+    body = step.read_text()
+    assert 'batch.create_unique_constraint("uq_budgets_tenant_id_id", ["tenant_id", "id"])' in body
+    assert 'batch.drop_constraint("uq_budgets_tenant_id_id", type_="unique")' in body
+    assert "import sqlalchemy" not in body
+
+
+@pytest.mark.slow
+def test_snapshots_and_progress_with_their_targets_pass_every_check(app: Path) -> None:
+    _render_app(app)
+
+    _lint_and_type_check(app)
+    _migrate(app)
+    result = rendered_pytest(app)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " passed" in result.stdout and "skipped" not in result.stdout
+
+
+@pytest.fixture(params=["postgresql", "mariadb"])
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    yield from fresh_database(request.param)
+
+
+@pytest.mark.slow
+@pytest.mark.database
+def test_snapshots_and_progress_migrate_and_pass_their_tests_on_the_server(
+    app: Path, database_url: str
+) -> None:
+    _render_app(app)
+    env = {"DATABASE_URL": database_url}
+
+    for command in (["upgrade", "head"], ["check"], ["downgrade", "base"]):
+        result = run([tool("alembic"), *command], app, env)
+        assert result.returncode == 0, (command, result.stdout, result.stderr[-3000:])
+    result = rendered_pytest(app, {"TEST_DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "skipped" not in result.stdout and "failed" not in result.stdout
