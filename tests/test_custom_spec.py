@@ -192,7 +192,7 @@ REFUSED = [
     ("s" * 17 + ":enum(a,b)", "s" * 17 + ":enum(a,b)", "name is at most 16 characters"),
     ("s" * 17 + ":int:index", "s" * 17 + ":int:index", "name is at most 16 characters"),
     ("s" * 17 + ":ref(accounts)", "s" * 17 + ":ref(accounts)", "get_by_<name> finder"),
-    ("budget:ref(budgets)", "budget:ref(budgets)", "accounts, bank_connections, categories"),
+    ("net:ref(net_worth)", "net:ref(net_worth)", "accounts, bank_connections, budgets, categ"),
     ("thing:ref(things)", "thing:ref(things)", "names no domain a reference can point at"),
     ("a:int:primary", "a:int:primary", "unknown flag :primary; the flags are :unique"),
     ("a:int:index:index", "a:int:index:index", "the flag :index is given twice"),

@@ -94,10 +94,10 @@ def test_a_tenant_safe_key_names_the_tenant_and_the_id_on_both_sides() -> None:
 
 def test_a_referenced_tenanted_domain_offers_tenant_and_id_as_a_unique_key() -> None:
     accounts = load_domain("accounts", tenant_field="tenant_id")
-    goals = load_domain("goals", tenant_field="tenant_id")
+    net_worth = load_domain("net_worth", tenant_field="tenant_id")
 
     assert ("tenant_id", "id") in [u.columns for u in accounts.unique_constraints]
-    assert ("tenant_id", "id") not in [u.columns for u in goals.unique_constraints]
+    assert ("tenant_id", "id") not in [u.columns for u in net_worth.unique_constraints]
 
 
 @pytest.mark.parametrize(
