@@ -20,11 +20,19 @@ import pytest
 from extensions.catalogue import load_domain, reference_targets
 from extensions.history import history
 from extensions.testcases import finder_cases
-from tests.conftest import fresh_database, render, rendered_pytest, run, tool
+from tests.conftest import ROOT, files, fresh_database, render, rendered_pytest, run, tool
 from tests.test_seed_domains import _lint_and_type_check, _migrate
+from tests.test_update import App, Template
 
 TENANT_SOFT: dict[str, Any] = {"include_tenant": True, "include_soft_delete": True}
 APP = ("budgets", "budget_snapshots", "goals", "goal_progress")
+BUDGETS_YML = "extensions/domains/budgets.yml"
+KEY_STEP = """# Released (0.1.0) before anything referred to it; with tenancy, the (tenant, id) key
+# that tenant-safe references point at comes by a step of its own.
+migrations:
+  - {step: tenant_id_key, tenant_only: true}
+reference_key_since: tenant_id_key
+"""
 
 
 # Budget snapshots ---------------------------------------------------------------------
@@ -196,3 +204,35 @@ def test_snapshots_and_progress_migrate_and_pass_their_tests_on_the_server(
     result = rendered_pytest(app, {"TEST_DATABASE_URL": database_url})
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "skipped" not in result.stdout and "failed" not in result.stdout
+
+
+@pytest.mark.slow
+def test_an_app_with_tenanted_budgets_gets_the_key_step_on_update(tmp_path: Path) -> None:
+    template = Template(tmp_path / "template")
+    # The release before: nothing referred to budgets, and budgets had no step.
+    (template.path / "extensions/domains/budget_snapshots.yml").unlink()
+    template.edit(BUDGETS_YML, KEY_STEP, "")
+    template.release("v1.1.0")
+    for name in (BUDGETS_YML, "extensions/domains/budget_snapshots.yml"):
+        (template.path / name).write_bytes((ROOT / name).read_bytes())
+    template.release("v1.2.0")
+    app = App(tmp_path / "app", template)
+    app.copy("v1.1.0", domain="budgets", **TENANT_SOFT)
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/app.db"}
+    result = run([tool("alembic"), "upgrade", "head"], app.path, env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    before = {n: b for n, b in files(app.path).items() if n.startswith("migrations/versions/")}
+
+    app.update("budgets", ref="v1.2.0")
+
+    after = {n: b for n, b in files(app.path).items() if n.startswith("migrations/versions/")}
+    assert {n: after[n] for n in before} == before
+    (added,) = sorted(set(after) - set(before))
+    assert added.endswith("_budgets_tenant_id_key.py")
+    assert app.conflicted() == []
+    assert 'name="uq_budgets_tenant_id_id"' in app.read("app/models/budgets/budget.py")
+    for command in (["upgrade", "head"], ["check"]):
+        result = run([tool("alembic"), *command], app.path, env)
+        assert result.returncode == 0, (command, result.stdout, result.stderr[-3000:])
+    result = rendered_pytest(app.path)
+    assert result.returncode == 0, result.stdout[-3000:]
