@@ -43,6 +43,8 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "holdings": {"api": "fastapi", **TENANT_SOFT},
         # Append-only: soft delete is refused, and so is svc-infra (its routes delete).
         "audit_events": {"api": "fastapi", "include_tenant": True},
+        "budget_snapshots": {"api": "fastapi", **TENANT_SOFT},
+        "goal_progress": {"api": "fastapi", **TENANT_SOFT},
     },
     "fastapi-off": {
         "budgets": {"api": "fastapi"},
@@ -80,6 +82,8 @@ APPS: dict[str, dict[str, dict[str, Any]]] = {
         "documents": {"api": "svc_infra", "with_repository": False},
         "recurring_patterns": {"api": "svc_infra"},
         "holdings": {"api": "svc_infra", "with_repository": False},
+        "budget_snapshots": {"api": "svc_infra"},
+        "goal_progress": {"api": "svc_infra"},
     },
 }
 

@@ -18,7 +18,17 @@ from tests.conftest import fresh_database, render, rendered_pytest, run, tool
 pytestmark = [pytest.mark.slow, pytest.mark.database]
 
 
-EXISTING = ("budgets", "goals", "net_worth", "documents", "recurring_patterns", "audit_events")
+# Every seed domain (budget snapshots and goal progress after what they refer to).
+EXISTING = (
+    "budgets",
+    "goals",
+    "budget_snapshots",
+    "goal_progress",
+    "net_worth",
+    "documents",
+    "recurring_patterns",
+    "audit_events",
+)
 # The ledger, and holdings, which refer to its accounts: in the order references point.
 LEDGER = ("categories", "bank_connections", "accounts", "transactions", "holdings")
 
