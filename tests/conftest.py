@@ -77,6 +77,28 @@ def rendered_pytest(
     )
 
 
+def mypy_strict(
+    app: Path, cache: Path, *options: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``mypy --strict .`` in the rendered ``app``, with the worker's shared cache."""
+    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), *options]
+    return run([*command, "."], app, env)
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache per pytest process, for every rendered app it type-checks.
+
+    Cold, ``mypy --strict`` spends most of a minute on SQLAlchemy, Pydantic, FastAPI
+    and svc-infra; with this cache it analyses them once per process and then only
+    each app's own modules. mypy validates every cached module against its source's
+    size and hash, so apps with the same module names but other code are checked
+    afresh. Under pytest-xdist each worker has its own base temp folder, so no two
+    processes ever write one cache at once. Use it with ``mypy_strict`` above.
+    """
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Path]:
     """An empty application folder to render into."""
@@ -130,3 +152,4 @@ def fresh_database(server: str) -> Iterator[str]:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
         asyncio.run(_execute(server_url, f"DROP DATABASE {name}"))
+

@@ -246,10 +246,12 @@ def test_every_models_docstring_fits_a_line(key: str) -> None:
 
 
 @pytest.mark.slow
-def test_recurring_patterns_with_tenancy_and_soft_delete_pass_every_check(app: Path) -> None:
+def test_recurring_patterns_with_tenancy_and_soft_delete_pass_every_check(
+    app: Path, mypy_cache: Path
+) -> None:
     render(app, domain="recurring_patterns", **TENANT_SOFT)
 
-    _lint_and_type_check(app)
+    _lint_and_type_check(app, mypy_cache)
     _migrate(app)
     result = rendered_pytest(app)
     assert result.returncode == 0, result.stdout[-3000:]
@@ -257,13 +259,13 @@ def test_recurring_patterns_with_tenancy_and_soft_delete_pass_every_check(app: P
 
 
 @pytest.mark.slow
-def test_holdings_with_their_accounts_pass_every_check(app: Path) -> None:
+def test_holdings_with_their_accounts_pass_every_check(app: Path, mypy_cache: Path) -> None:
     for domain in ("bank_connections", "accounts", "holdings"):
         render(app, domain=domain, **TENANT_SOFT)
 
     model = (app / "app/models/holdings/holding.py").read_text()
     assert "from app.models.accounts import account as _accounts_model  # noqa: F401" in model
-    _lint_and_type_check(app)
+    _lint_and_type_check(app, mypy_cache)
     _migrate(app)
     result = rendered_pytest(app)
     assert result.returncode == 0, result.stdout[-3000:]
