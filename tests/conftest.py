@@ -153,3 +153,59 @@ def fresh_database(server: str) -> Iterator[str]:
     finally:
         asyncio.run(_execute(server_url, f"DROP DATABASE {name}"))
 
+
+# Scheduling under pytest-xdist -------------------------------------------------------
+#
+# scripts/test.sh runs `pytest -n 2 --dist loadgroup --no-loadscope-reorder`: each
+# xdist_group goes whole to one worker, every other test is handed out one at a time,
+# in the order the workers collected them. Two hooks shape that:
+#
+# - Tests that share a module-scoped fixture (a rendered app, a template copy) are
+#   grouped, one group per parameter of the fixture, so a worker renders each app once
+#   and never tears it down half-way. A module needs nothing for this: any fixture with
+#   scope="module" (or "class"/"package") counts. Session-scoped fixtures live as long
+#   as the worker, so they group nothing. An explicit @pytest.mark.xdist_group wins.
+# - The slow tests (database ones first) are handed out before the fast ones, so the
+#   long renders and server runs start early and the fast tests fill the gaps at the
+#   end instead of one long test keeping a core busy alone.
+
+_SHARED_SCOPES = {"class", "module", "package"}
+
+
+def _shared_group(item: pytest.Item) -> str | None:
+    """The group of tests that share ``item``'s module-scoped fixtures, if any."""
+    definitions = getattr(item, "_fixtureinfo", None)
+    if definitions is None:
+        return None
+    shared = sorted(
+        name
+        for name in getattr(item, "fixturenames", ())
+        if (found := definitions.name2fixturedefs.get(name)) and found[-1].scope in _SHARED_SCOPES
+    )
+    if not shared:
+        return None
+    module = item.nodeid.split("::", 1)[0]
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    by_param = [f"{name}={params[name]}" for name in shared if name in params]
+    return f"{module}[{','.join(by_param)}]" if by_param else f"{module}::{'+'.join(shared)}"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None and (group := _shared_group(item)):
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _weight(item: pytest.Item) -> int:
+    if item.get_closest_marker("database"):
+        return 0
+    return 1 if item.get_closest_marker("slow") else 2
+
+
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
+def _hand_out_slow_tests_first(items: list[pytest.Item]) -> None:
+    """Under xdist only (one process gains nothing), after pytest's own ordering."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=_weight)  # stable: each module's order, and each group's, is kept
