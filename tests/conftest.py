@@ -116,6 +116,24 @@ def three_domain_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+# The ledger in the order its references point, and holdings, which refer to accounts.
+LEDGER_AND_HOLDINGS = ("categories", "bank_connections", "accounts", "transactions", "holdings")
+
+
+@pytest.fixture(scope="session")
+def ledger_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ledger and holdings with tenancy and soft delete, every reference a key.
+
+    Rendered once per worker and shared, so each check runs on it once: migrations and
+    the rendered tests in test_relations.py, ruff and mypy in test_more_seed_domains.py.
+    A test that uses it must not change its files.
+    """
+    folder = tmp_path_factory.mktemp("ledger-and-holdings")
+    for domain in LEDGER_AND_HOLDINGS:
+        render(folder, domain=domain, include_tenant=True, include_soft_delete=True)
+    return folder
+
+
 SERVERS = {"postgresql": "FIP_POSTGRES_URL", "mariadb": "FIP_MARIADB_URL"}
 
 
