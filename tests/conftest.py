@@ -209,21 +209,20 @@ def _shared_group(item: pytest.Item) -> str | None:
     return f"{module}[{','.join(by_param)}]" if by_param else f"{module}::{'+'.join(shared)}"
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None and (group := _shared_group(item)):
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
 def _weight(item: pytest.Item) -> int:
     if item.get_closest_marker("database"):
         return 0
     return 1 if item.get_closest_marker("slow") else 2
 
 
-@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
-def _hand_out_slow_tests_first(items: list[pytest.Item]) -> None:
-    """Under xdist only (one process gains nothing), after pytest's own ordering."""
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+    # Before every other implementation: xdist's own reads the groups from the marks.
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None and (group := _shared_group(item)):
+            item.add_marker(pytest.mark.xdist_group(group))
+    yield
+    # After them all (pytest's ordering by fixture included), and under xdist only:
+    # stable, so each module's order, and each group's, is kept.
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        items.sort(key=_weight)  # stable: each module's order, and each group's, is kept
+        items.sort(key=_weight)
