@@ -12,4 +12,6 @@ run ruff format --check extensions tests benchmarks
 run ruff check extensions tests benchmarks
 run mypy
 NO_MKDOCS_2_WARNING=1 run mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
-run python -m pytest -n 2 --durations=15 "$@"
+# Two workers; --dist loadgroup keeps the tests of one rendered app on one worker, and
+# tests/conftest.py hands out the slow tests first (see "Scheduling" there).
+run python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder --durations=15 "$@"

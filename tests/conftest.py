@@ -77,6 +77,28 @@ def rendered_pytest(
     )
 
 
+def mypy_strict(
+    app: Path, cache: Path, *options: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``mypy --strict .`` in the rendered ``app``, with the worker's shared cache."""
+    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), *options]
+    return run([*command, "."], app, env)
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache per pytest process, for every rendered app it type-checks.
+
+    Cold, ``mypy --strict`` spends most of a minute on SQLAlchemy, Pydantic, FastAPI
+    and svc-infra; with this cache it analyses them once per process and then only
+    each app's own modules. mypy validates every cached module against its source's
+    size and hash, so apps with the same module names but other code are checked
+    afresh. Under pytest-xdist each worker has its own base temp folder, so no two
+    processes ever write one cache at once. Use it with ``mypy_strict`` above.
+    """
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Path]:
     """An empty application folder to render into."""
@@ -90,6 +112,24 @@ def three_domain_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Budgets, goals and net worth with tenancy and soft delete, for the scripts in scripts/."""
     folder = tmp_path_factory.mktemp("three-domains")
     for domain in ("budgets", "goals", "net_worth"):
+        render(folder, domain=domain, include_tenant=True, include_soft_delete=True)
+    return folder
+
+
+# The ledger in the order its references point, and holdings, which refer to accounts.
+LEDGER_AND_HOLDINGS = ("categories", "bank_connections", "accounts", "transactions", "holdings")
+
+
+@pytest.fixture(scope="session")
+def ledger_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ledger and holdings with tenancy and soft delete, every reference a key.
+
+    Rendered once per worker and shared, so each check runs on it once: migrations and
+    the rendered tests in test_relations.py, ruff and mypy in test_more_seed_domains.py.
+    A test that uses it must not change its files.
+    """
+    folder = tmp_path_factory.mktemp("ledger-and-holdings")
+    for domain in LEDGER_AND_HOLDINGS:
         render(folder, domain=domain, include_tenant=True, include_soft_delete=True)
     return folder
 
@@ -130,3 +170,59 @@ def fresh_database(server: str) -> Iterator[str]:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
         asyncio.run(_execute(server_url, f"DROP DATABASE {name}"))
+
+
+# Scheduling under pytest-xdist -------------------------------------------------------
+#
+# scripts/test.sh runs `pytest -n 2 --dist loadgroup --no-loadscope-reorder`: each
+# xdist_group goes whole to one worker, every other test is handed out one at a time,
+# in the order the workers collected them. Two hooks shape that:
+#
+# - Tests that share a module-scoped fixture (a rendered app, a template copy) are
+#   grouped, one group per parameter of the fixture, so a worker renders each app once
+#   and never tears it down half-way. A module needs nothing for this: any fixture with
+#   scope="module" (or "class"/"package") counts. Session-scoped fixtures live as long
+#   as the worker, so they group nothing. An explicit @pytest.mark.xdist_group wins.
+# - The slow tests (database ones first) are handed out before the fast ones, so the
+#   long renders and server runs start early and the fast tests fill the gaps at the
+#   end instead of one long test keeping a core busy alone.
+
+_SHARED_SCOPES = {"class", "module", "package"}
+
+
+def _shared_group(item: pytest.Item) -> str | None:
+    """The group of tests that share ``item``'s module-scoped fixtures, if any."""
+    definitions = getattr(item, "_fixtureinfo", None)
+    if definitions is None:
+        return None
+    shared = sorted(
+        name
+        for name in getattr(item, "fixturenames", ())
+        if (found := definitions.name2fixturedefs.get(name)) and found[-1].scope in _SHARED_SCOPES
+    )
+    if not shared:
+        return None
+    module = item.nodeid.split("::", 1)[0]
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    by_param = [f"{name}={params[name]}" for name in shared if name in params]
+    return f"{module}[{','.join(by_param)}]" if by_param else f"{module}::{'+'.join(shared)}"
+
+
+def _weight(item: pytest.Item) -> int:
+    if item.get_closest_marker("database"):
+        return 0
+    return 1 if item.get_closest_marker("slow") else 2
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+    # Before every other implementation: xdist's own reads the groups from the marks.
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None and (group := _shared_group(item)):
+            item.add_marker(pytest.mark.xdist_group(group))
+    yield
+    # After them all (pytest's ordering by fixture included), and under xdist only:
+    # stable, so each module's order, and each group's, is kept.
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=_weight)

@@ -22,7 +22,7 @@ from extensions.api import finder_routes, operation_ids, url_path, url_prefix
 from extensions.catalogue import domain_keys, load_domain
 from extensions.questions import api as api_answer
 from extensions.questions import layout_change
-from tests.conftest import files, fresh_database, render, run, tool
+from tests.conftest import files, fresh_database, mypy_strict, render, run, tool
 
 SCRIPTS = Path(__file__).with_name("scripts")
 LINT_RULES = "E,F,W,I,UP,B,SIM,C4,RET,PIE,ARG,PT"
@@ -202,17 +202,9 @@ def test_the_rendered_api_files_are_ruff_clean_at_every_line_length(rendered: Pa
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.fixture(scope="module")
-def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache for both apps: svc-infra and FastAPI are analysed once."""
-    return tmp_path_factory.mktemp("mypy-cache")
-
-
 @pytest.mark.slow
 def test_mypy_strict_passes_on_the_app(rendered: Path, mypy_cache: Path) -> None:
-    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), "."]
-
-    result = run(command, rendered)
+    result = mypy_strict(rendered, mypy_cache)
 
     assert result.returncode == 0, result.stdout
 

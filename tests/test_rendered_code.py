@@ -13,15 +13,25 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import render, rendered_pytest, run, tool
+from tests.conftest import mypy_strict, render, rendered_pytest, run, tool
 
 pytestmark = pytest.mark.slow
 
 COMBINATIONS: dict[str, dict[str, Any]] = {
-    "budgets-tenant-soft-app": {
-        "domain": "budgets",
-        "include_tenant": True,
-        "include_soft_delete": True,
+    # Three domains with their own answers in one app ("apps": one render each, in
+    # order): budgets first with tenancy and soft delete, goals with the defaults, net
+    # worth with its own tenant column. Each check below runs on the whole app.
+    "three-domains-app": {
+        "apps": [
+            {"domain": "budgets", "include_tenant": True, "include_soft_delete": True},
+            {"domain": "goals", "orm_base": "app", "with_repository": True},
+            {
+                "domain": "net_worth",
+                "include_soft_delete": True,
+                "include_tenant": True,
+                "tenant_field": "org_id",
+            },
+        ]
     },
     "budgets-plain-svc": {"domain": "budgets", "orm_base": "svc_infra"},
     "budgets-norepo-custom-paths": {
@@ -49,7 +59,6 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
         "include_soft_delete": True,
         "with_repository": False,
     },
-    "goals-plain-app": {"domain": "goals"},
     "net_worth-tenant-soft-app": {
         "domain": "net_worth",
         "include_tenant": True,
@@ -86,14 +95,13 @@ LINT_RULES = "E,F,W,I,UP,B,SIM,C4,RET,PIE,ARG,PT"
 def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp(request.param)
     answers = dict(COMBINATIONS[request.param])
+    if "apps" in answers:
+        for each in answers["apps"]:
+            render(folder, **each)
+        return folder
     for domain in answers.pop("domains", [answers.pop("domain", "budgets")]):
         render(folder, domain=domain, **answers)
     return folder
-
-
-@pytest.fixture(scope="session")
-def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("mypy-cache")
 
 
 def _python_path(app: Path) -> dict[str, str]:
@@ -130,10 +138,8 @@ def test_ruff_check_finds_nothing(rendered: Path) -> None:
 
 
 def test_mypy_strict_passes(rendered: Path, mypy_cache: Path) -> None:
-    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache)]
-    if (rendered / "src").is_dir():
-        command += ["--explicit-package-bases"]
-    result = run([*command, "."], rendered, _python_path(rendered))
+    options = ["--explicit-package-bases"] if (rendered / "src").is_dir() else []
+    result = mypy_strict(rendered, mypy_cache, *options, env=_python_path(rendered))
 
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -149,31 +155,13 @@ def test_the_rendered_tests_pass_on_sqlite(rendered: Path) -> None:
     assert (skipped is None) == (rls_tests == 0), result.stdout[-1000:]
 
 
-def test_three_domains_in_one_app_pass_their_tests_and_mypy(
-    tmp_path: Path, mypy_cache: Path
-) -> None:
-    render(tmp_path, domain="budgets", include_tenant=True, include_soft_delete=True)
-    render(tmp_path, domain="goals", orm_base="app", with_repository=True)
-    render(
-        tmp_path,
-        domain="net_worth",
-        include_soft_delete=True,
-        include_tenant=True,
-        tenant_field="org_id",
-    )
+@pytest.mark.parametrize("rendered", ["three-domains-app"], indirect=True)
+def test_three_domains_in_one_app_each_bring_their_tests(rendered: Path) -> None:
+    # Their tests pass and mypy is clean: the checks above, on this combination.
+    collected = run([sys.executable, "-m", "pytest", "--collect-only", "-q"], rendered).stdout
 
-    tests = rendered_pytest(tmp_path)
-    types = run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), "."], tmp_path
-    )
-
-    assert tests.returncode == 0, tests.stdout[-4000:]
-    assert types.returncode == 0, types.stdout
     for domain in ("budgets", "goals", "net_worth"):
-        assert (
-            f"tests/{domain}/"
-            in run([sys.executable, "-m", "pytest", "--collect-only", "-q"], tmp_path).stdout
-        )
+        assert f"tests/{domain}/" in collected
 
 
 def _break(path: Path, old: str, new: str) -> None:
