@@ -249,10 +249,10 @@ def test_the_rendered_code_has_no_way_to_change_or_remove_an_event(app: Path) ->
 
 
 @pytest.mark.slow
-def test_audit_events_with_tenancy_pass_every_check_on_sqlite(app: Path) -> None:
+def test_audit_events_with_tenancy_pass_every_check_on_sqlite(app: Path, mypy_cache: Path) -> None:
     render(app, domain="audit_events", api="fastapi", **TENANT)
 
-    _lint_and_type_check(app)
+    _lint_and_type_check(app, mypy_cache)
     _migrate(app)
     result = rendered_pytest(app)
     assert result.returncode == 0, result.stdout[-3000:]
@@ -260,10 +260,10 @@ def test_audit_events_with_tenancy_pass_every_check_on_sqlite(app: Path) -> None
 
 
 @pytest.mark.slow
-def test_audit_events_without_tenancy_pass_their_tests(app: Path) -> None:
+def test_audit_events_without_tenancy_pass_their_tests(app: Path, mypy_cache: Path) -> None:
     render(app, domain="audit_events")
 
-    _lint_and_type_check(app)
+    _lint_and_type_check(app, mypy_cache)
     result = rendered_pytest(app)
     assert result.returncode == 0, result.stdout[-3000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout

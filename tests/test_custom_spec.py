@@ -428,8 +428,10 @@ def _custom_tests(app: Path, env: dict[str, str] | None = None) -> str:
 
 
 @pytest.mark.slow
-def test_custom_entities_pass_lint_mypy_alembic_and_their_tests(custom_app: Path) -> None:
-    _lint_and_type_check(custom_app)
+def test_custom_entities_pass_lint_mypy_alembic_and_their_tests(
+    custom_app: Path, mypy_cache: Path
+) -> None:
+    _lint_and_type_check(custom_app, mypy_cache)
     _migrate(custom_app)
     _custom_tests(custom_app)
 
@@ -486,7 +488,9 @@ def test_an_update_without_a_spec_change_changes_nothing(invoice_app: App) -> No
 
 
 @pytest.mark.slow
-def test_spec_changes_become_migration_steps_the_database_takes(invoice_app: App) -> None:
+def test_spec_changes_become_migration_steps_the_database_takes(
+    invoice_app: App, mypy_cache: Path
+) -> None:
     app = invoice_app
     relaxed = BASE.replace("amount:money", "amount:money?")
 
@@ -516,7 +520,7 @@ def test_spec_changes_become_migration_steps_the_database_takes(invoice_app: App
     _alembic(app.path, "upgrade", "head")
     _alembic(app.path, "check")
     _alembic(app.path, "downgrade", "base")
-    _lint_and_type_check(app.path)
+    _lint_and_type_check(app.path, mypy_cache)
     result = rendered_pytest(app.path)
     assert result.returncode == 0, result.stdout[-3000:]
 

@@ -175,10 +175,12 @@ def test_the_step_migration_adds_and_drops_only_the_key(app: Path) -> None:
 
 
 @pytest.mark.slow
-def test_snapshots_and_progress_with_their_targets_pass_every_check(app: Path) -> None:
+def test_snapshots_and_progress_with_their_targets_pass_every_check(
+    app: Path, mypy_cache: Path
+) -> None:
     _render_app(app)
 
-    _lint_and_type_check(app)
+    _lint_and_type_check(app, mypy_cache)
     _migrate(app)
     result = rendered_pytest(app)
     assert result.returncode == 0, result.stdout[-3000:]
