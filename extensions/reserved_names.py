@@ -61,6 +61,8 @@ operation operations owner prefix problem request require_tenant_id response rou
 size statuses tag tags title transport unread written
 above alone ancestor below chain check_parent child down leaf level levels moving scope top
 up
+checks get_between get_by_actor get_by_budget get_by_goal get_by_resource get_in_periods head
+truncate waiting
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())
 

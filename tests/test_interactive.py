@@ -13,7 +13,7 @@ from tests.answer_helpers import copy_answers, copy_template, snapshot
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
-DOWN, ENTER, CLEAR_LINE = "\x1b[B", "\r", "\x15"
+DOWN, UP, ENTER, CLEAR_LINE = "\x1b[B", "\x1b[A", "\r", "\x15"
 
 
 def test_answering_in_a_terminal_renders_and_a_bad_answer_is_asked_again(tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_a_custom_entity_in_a_terminal_shows_the_grammar_and_asks_a_bad_spec_aga
         dimensions=(50, 200),
     )
     copier.expect("Which fin-infra domain")
-    copier.send(DOWN * 10 + ENTER)  # the last choice: your own entity
+    copier.send(UP + ENTER)  # up from the first choice wraps to the last: your own entity
     copier.expect("Class name of your entity")
     copier.send("Invoice" + ENTER)
     copier.expect(r"types: str\(n\) text int bool money")  # the grammar, in the help

@@ -234,7 +234,9 @@ def rendered_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "api": "fastapi",
     }
     for domain in domain_keys():
-        copy_answers(template, root / "app", {"domain": domain, **options})
+        # An append-only domain refuses soft delete: nothing of it is ever deleted.
+        refused = {"include_soft_delete": False} if load_domain(domain).append_only else {}
+        copy_answers(template, root / "app", {"domain": domain, **options, **refused})
     return root / "app"
 
 

@@ -247,9 +247,10 @@ def _add_notes_release(template: Template) -> str:
         "  - {name: notes, type: str, length: 500, nullable: true, since: add_notes, doc: Free-text notes.}\n"
         "  - {name: rollover_enabled,",
     )
-    (template.path / "extensions/domains/budgets.yml").write_text(
-        (template.path / "extensions/domains/budgets.yml").read_text()
-        + "migrations:\n  - {step: add_notes}\n"
+    template.edit(
+        "extensions/domains/budgets.yml",
+        "  - {step: tenant_id_key, tenant_only: true}\n",
+        "  - {step: tenant_id_key, tenant_only: true}\n  - {step: add_notes}\n",
     )
     (template.path / "template/{{ dest_dir }}/py.typed").write_text("")
     return template.release("v1.1.0")
