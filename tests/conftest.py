@@ -137,6 +137,12 @@ def ledger_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
 SERVERS = {"postgresql": "FIP_POSTGRES_URL", "mariadb": "FIP_MARIADB_URL"}
 
 
+@pytest.fixture(params=["postgresql", "mariadb"])
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh database on each server in turn (see ``fresh_database``)."""
+    yield from fresh_database(request.param)
+
+
 async def _execute(url: str, statement: str) -> None:
     engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
     try:

@@ -10,7 +10,6 @@ database.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,13 @@ from extensions.catalogue import load_domain
 from extensions.fin_infra import conversion
 from extensions.testcases import finder_cases
 from tests.answer_helpers import snapshot
-from tests.conftest import fresh_database, render, rendered_pytest, run, tool
-from tests.test_seed_domains import _lint_and_type_check, _migrate
+from tests.conftest import render
+from tests.test_seed_domains import (
+    _lint_and_type_check,
+    _migrate,
+    _passes_every_check,
+    _rendered_tests_pass,
+)
 
 PACKAGE = "app/models/audit_events"
 TENANT = {"include_tenant": True}
@@ -252,11 +256,7 @@ def test_the_rendered_code_has_no_way_to_change_or_remove_an_event(app: Path) ->
 def test_audit_events_with_tenancy_pass_every_check_on_sqlite(app: Path, mypy_cache: Path) -> None:
     render(app, domain="audit_events", api="fastapi", **TENANT)
 
-    _lint_and_type_check(app, mypy_cache)
-    _migrate(app)
-    result = rendered_pytest(app)
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert " passed" in result.stdout and "skipped" not in result.stdout
+    _passes_every_check(app, mypy_cache)
 
 
 @pytest.mark.slow
@@ -264,14 +264,7 @@ def test_audit_events_without_tenancy_pass_their_tests(app: Path, mypy_cache: Pa
     render(app, domain="audit_events")
 
     _lint_and_type_check(app, mypy_cache)
-    result = rendered_pytest(app)
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert " passed" in result.stdout and "skipped" not in result.stdout
-
-
-@pytest.fixture(params=["postgresql", "mariadb"])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    yield from fresh_database(request.param)
+    _rendered_tests_pass(app)
 
 
 @pytest.mark.slow
@@ -282,13 +275,6 @@ def test_audit_events_migrate_and_pass_their_tests_on_the_server(
     # Row-level security is PostgreSQL's; with it, the triggers and the policy meet.
     rls = "column+rls" if database_url.startswith("postgresql") else "column"
     render(app, domain="audit_events", api="fastapi", tenant_isolation=rls, **TENANT)
-    env = {"DATABASE_URL": database_url}
 
-    for command in (["upgrade", "head"], ["check"], ["downgrade", "base"], ["upgrade", "head"]):
-        result = run([tool("alembic"), *command], app, env)
-        assert result.returncode == 0, (command, result.stdout, result.stderr[-3000:])
-    result = run([tool("alembic"), "downgrade", "base"], app, env)
-    assert result.returncode == 0, result.stderr[-3000:]
-    result = rendered_pytest(app, {"TEST_DATABASE_URL": database_url})
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "skipped" not in result.stdout and "failed" not in result.stdout
+    _migrate(app, database_url, ("upgrade", "check", "downgrade", "upgrade", "downgrade"))
+    _rendered_tests_pass(app, database_url)

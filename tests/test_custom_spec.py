@@ -24,7 +24,7 @@ from extensions.catalogue import load_domain, reference_targets
 from extensions.naming import is_identifier
 from extensions.spec import SpecError, custom_key, handle, parse_fields
 from tests.answer_helpers import cli, copy_template, snapshot
-from tests.conftest import fresh_database, render, rendered_pytest, run, tool
+from tests.conftest import fresh_database, render, rendered_pytest, run
 from tests.test_seed_domains import _lint_and_type_check, _migrate
 from tests.test_update import App, Template
 
@@ -453,7 +453,7 @@ def invoice_app(tmp_path: Path) -> Iterator[App]:
     """An app under git with invoices rendered, its database migrated to the creation."""
     app = App(tmp_path / "app", Template(_template_dir(tmp_path)))
     app.copy(domain="custom", entity="Invoice", fields=BASE)
-    _alembic(app.path, "upgrade", "head")
+    _migrate(app.path, _database(app.path), ("upgrade",))
     yield app
 
 
@@ -463,11 +463,9 @@ def _template_dir(tmp_path: Path) -> Path:
     return path
 
 
-def _alembic(app: Path, *command: str) -> str:
-    url = f"sqlite+aiosqlite:///{app.parent}/app.db"  # outside the app: its git stays clean
-    result = run([tool("alembic"), *command], app, {"DATABASE_URL": url})
-    assert result.returncode == 0, (command, result.stdout, result.stderr[-3000:])
-    return result.stdout + result.stderr
+def _database(app: Path) -> str:
+    """A SQLite database beside the app, so its git stays clean for copier update."""
+    return f"sqlite+aiosqlite:///{app.parent}/app.db"
 
 
 def _outside_git(app: App) -> dict[str, Any]:
@@ -517,9 +515,7 @@ def test_spec_changes_become_migration_steps_the_database_takes(
     model = app.read("app/models/invoices/invoice.py")
     assert "amount: Mapped[Decimal | None]" in model and "seen: Mapped[datetime | None]" in model
     # The database created before the update takes the steps, and matches the model.
-    _alembic(app.path, "upgrade", "head")
-    _alembic(app.path, "check")
-    _alembic(app.path, "downgrade", "base")
+    _migrate(app.path, _database(app.path))
     _lint_and_type_check(app.path, mypy_cache)
     result = rendered_pytest(app.path)
     assert result.returncode == 0, result.stdout[-3000:]

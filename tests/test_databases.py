@@ -8,12 +8,11 @@ server fails the run instead. Each run works in a database of its own, dropped a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import fresh_database, render, rendered_pytest, run, tool
+from tests.conftest import render, rendered_pytest, run, tool
 
 pytestmark = [pytest.mark.slow, pytest.mark.database]
 
@@ -31,11 +30,6 @@ EXISTING = (
 )
 # The ledger, and holdings, which refer to its accounts: in the order references point.
 LEDGER = ("categories", "bank_connections", "accounts", "transactions", "holdings")
-
-
-@pytest.fixture(params=["postgresql", "mariadb"])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    yield from fresh_database(request.param)
 
 
 def test_every_domain_passes_its_rendered_tests_on_the_server(

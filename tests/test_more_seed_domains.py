@@ -21,8 +21,8 @@ from extensions.catalogue import _field, check_field, domain_keys, load_domain
 from extensions.fin_infra import conversion
 from extensions.layout import LINE_LENGTH
 from extensions.testcases import check_violation, finder_cases, value_imports
-from tests.conftest import render, rendered_pytest
-from tests.test_seed_domains import _lint_and_type_check, _migrate, _schema
+from tests.conftest import render
+from tests.test_seed_domains import _lint_and_type_check, _passes_every_check, _schema
 
 TENANT_SOFT: dict[str, Any] = {"include_tenant": True, "include_soft_delete": True}
 
@@ -251,11 +251,7 @@ def test_recurring_patterns_with_tenancy_and_soft_delete_pass_every_check(
 ) -> None:
     render(app, domain="recurring_patterns", **TENANT_SOFT)
 
-    _lint_and_type_check(app, mypy_cache)
-    _migrate(app)
-    result = rendered_pytest(app)
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert " passed" in result.stdout and "skipped" not in result.stdout
+    _passes_every_check(app, mypy_cache)
 
 
 @pytest.mark.slow

@@ -11,7 +11,6 @@ their released creation stays byte for byte (tests/test_releases.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,12 @@ import pytest
 from extensions.catalogue import load_domain, reference_targets
 from extensions.history import history
 from extensions.testcases import finder_cases
-from tests.conftest import ROOT, files, fresh_database, render, rendered_pytest, run, tool
-from tests.test_seed_domains import _lint_and_type_check, _migrate
+from tests.conftest import ROOT, files, render, rendered_pytest, run, tool
+from tests.test_seed_domains import (
+    _migrate,
+    _passes_every_check,
+    _rendered_tests_pass,
+)
 from tests.test_update import App, Template
 
 TENANT_SOFT: dict[str, Any] = {"include_tenant": True, "include_soft_delete": True}
@@ -180,16 +183,7 @@ def test_snapshots_and_progress_with_their_targets_pass_every_check(
 ) -> None:
     _render_app(app)
 
-    _lint_and_type_check(app, mypy_cache)
-    _migrate(app)
-    result = rendered_pytest(app)
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert " passed" in result.stdout and "skipped" not in result.stdout
-
-
-@pytest.fixture(params=["postgresql", "mariadb"])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    yield from fresh_database(request.param)
+    _passes_every_check(app, mypy_cache)
 
 
 @pytest.mark.slow
@@ -198,14 +192,9 @@ def test_snapshots_and_progress_migrate_and_pass_their_tests_on_the_server(
     app: Path, database_url: str
 ) -> None:
     _render_app(app)
-    env = {"DATABASE_URL": database_url}
 
-    for command in (["upgrade", "head"], ["check"], ["downgrade", "base"]):
-        result = run([tool("alembic"), *command], app, env)
-        assert result.returncode == 0, (command, result.stdout, result.stderr[-3000:])
-    result = rendered_pytest(app, {"TEST_DATABASE_URL": database_url})
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "skipped" not in result.stdout and "failed" not in result.stdout
+    _migrate(app, database_url)
+    _rendered_tests_pass(app, database_url)
 
 
 @pytest.mark.slow

@@ -294,11 +294,33 @@ def _lint_and_type_check(app: Path, mypy_cache: Path) -> None:
     assert result.returncode == 0, result.stdout
 
 
-def _migrate(app: Path) -> None:
-    url = f"sqlite+aiosqlite:///{app}/app.db"
-    for command in (["upgrade", "head"], ["check"], ["downgrade", "base"]):
-        result = run([tool("alembic"), *command], app, {"DATABASE_URL": url})
-        assert result.returncode == 0, (command, result.stdout, result.stderr[-3000:])
+def _migrate(
+    app: Path, url: str = "", steps: tuple[str, ...] = ("upgrade", "check", "downgrade")
+) -> None:
+    """Alembic upgrade head, check and downgrade base (SQLite unless ``url`` says)."""
+    commands = {
+        "upgrade": ["upgrade", "head"],
+        "check": ["check"],
+        "downgrade": ["downgrade", "base"],
+    }
+    env = {"DATABASE_URL": url or f"sqlite+aiosqlite:///{app}/app.db"}
+    for step in steps:
+        result = run([tool("alembic"), *commands[step]], app, env)
+        assert result.returncode == 0, (step, result.stdout, result.stderr[-3000:])
+
+
+def _rendered_tests_pass(app: Path, database_url: str = "") -> None:
+    """The app's rendered tests, all run (none skipped), on SQLite or ``database_url``."""
+    result = rendered_pytest(app, {"TEST_DATABASE_URL": database_url} if database_url else None)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout and "skipped" not in result.stdout
+
+
+def _passes_every_check(app: Path, mypy_cache: Path) -> None:
+    """Ruff at three line lengths, mypy --strict, the migrations, the rendered tests."""
+    _lint_and_type_check(app, mypy_cache)
+    _migrate(app)
+    _rendered_tests_pass(app)
 
 
 @pytest.mark.slow
@@ -307,11 +329,7 @@ def test_documents_with_tenancy_and_soft_delete_pass_every_check(
 ) -> None:
     render(app, domain="documents", include_tenant=True, include_soft_delete=True)
 
-    _lint_and_type_check(app, mypy_cache)
-    _migrate(app)
-    result = rendered_pytest(app)
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert " passed" in result.stdout and "skipped" not in result.stdout
+    _passes_every_check(app, mypy_cache)
 
 
 # A domain of the kinds documents do not use (decimal, text, unbounded and nullable
