@@ -18,6 +18,7 @@ from .naming import is_identifier
 from .reserved_names import (
     BUILTINS,
     RENDERED_CLASS_NAMES,
+    SYSTEM_COLUMNS,
     collision,
     entity_class_names,
     entity_names,
@@ -46,8 +47,6 @@ SVC_INFRA_TABLES = frozenset(
 # Tables the database or Alembic own in every app.
 SYSTEM_TABLES = frozenset({"alembic_version"})
 SYSTEM_TABLE_PREFIXES = ("sqlite_", "pg_")  # SQLite refuses them; PostgreSQL reserves pg_
-# Columns every rendered table has; a tenant column may not take their names.
-SYSTEM_COLUMNS = ("id", "version", "created_at", "updated_at", "deleted_at")
 # Every pattern below is used with fullmatch: "$" would accept a trailing newline.
 _REVISION = re.compile(r"[A-Za-z0-9_]{1,32}")
 _CLASS = re.compile(r"[A-Z][A-Za-z0-9_]*")

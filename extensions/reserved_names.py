@@ -17,6 +17,8 @@ import sys
 from .naming import plural
 from .sql_keywords import SQL_KEYWORDS
 
+# Columns every rendered table has; no answer or custom field may take their names.
+SYSTEM_COLUMNS = ("id", "version", "created_at", "updated_at", "deleted_at")
 PYTHON_KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 BUILTINS = frozenset(dir(builtins))
 

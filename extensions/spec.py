@@ -27,6 +27,7 @@ from .reserved_names import (
     RENDERED_CLASS_NAMES,
     SQLALCHEMY_ATTRIBUTES,
     SQLALCHEMY_PREFIXES,
+    SYSTEM_COLUMNS,
     entity_class_names,
 )
 from .sql_keywords import SQL_KEYWORDS
@@ -63,7 +64,6 @@ MAX_STR = 2000
 # MariaDB's rows hold at most 65,535 bytes of VARCHAR (4 bytes a character in utf8mb4).
 MAX_STR_TOTAL = 12000
 MAX_ENUM_VALUE = 32  # the column is VARCHAR(32)
-SYSTEM_COLUMNS = ("id", "version", "created_at", "updated_at", "deleted_at")
 _ENTITY = re.compile(r"[A-Z][a-z0-9]*(?:[A-Z][a-z0-9]*)*")
 _FIELD = re.compile(
     r"(?P<name>[^:?=]*):(?P<kind>[a-z]+)(?:\((?P<args>[^()]*)\))?"
