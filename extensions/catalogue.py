@@ -14,8 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from . import shipped_yaml
 from .custom import catalogue_entry
 from .layout import LINE_LENGTH, call
 from .naming import db_identifier, humanize, plural, snake
@@ -528,7 +527,7 @@ def _raw(key: str) -> dict[str, Any]:
     path = DOMAINS_DIR / f"{key}.yml"
     if not path.is_file():
         raise KeyError(f"unknown domain {key!r}; known: {', '.join(domain_keys())}")
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = shipped_yaml.load(path.read_text(encoding="utf-8"))
     return data
 
 

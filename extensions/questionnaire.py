@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from . import shipped_yaml
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def parse(text: str) -> dict[str, Question]:
     >>> q["domain"].choices, list(q)
     (('a', 'b'), ['domain'])
     """
-    raw = yaml.safe_load(text) or {}
+    raw = shipped_yaml.load(text) or {}
     questions = {}
     for name, spec in raw.items():
         if name.startswith("_") or not isinstance(spec, dict):
@@ -78,7 +78,7 @@ def load(template_root: str) -> dict[str, Question]:
 def settings(template_root: str) -> dict[str, Any]:
     """The ``_settings`` of the template at ``template_root`` (``_subdirectory``, ...)."""
     config = _config(template_root)
-    raw = yaml.safe_load(_read(str(config), config.stat().st_mtime_ns)) or {}
+    raw = shipped_yaml.load(_read(str(config), config.stat().st_mtime_ns)) or {}
     return {key: value for key, value in raw.items() if key.startswith("_")}
 
 

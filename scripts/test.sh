@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.5"
-python3 -m uv sync --frozen --group dev --quiet
+# Compiled once here: the suite starts hundreds of Python processes (copier, alembic,
+# the rendered tests), and where PYTHONDONTWRITEBYTECODE is set each of them would
+# otherwise compile SQLAlchemy, Pydantic and FastAPI from source again (2.9 s -> 0.9 s).
+python3 -m uv sync --frozen --group dev --quiet --compile-bytecode
 run() { python3 -m uv run --frozen --no-sync "$@"; }
 
 run ruff format --check extensions tests benchmarks

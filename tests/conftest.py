@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from tests.jinja_memo import compile_each_source_once
+
 ROOT = Path(__file__).resolve().parents[1]
 # Scripts run inside rendered apps, and released migrations are data: never imported here.
 collect_ignore = ["scripts", "releases"]
@@ -83,6 +85,13 @@ def mypy_strict(
     """``mypy --strict .`` in the rendered ``app``, with the worker's shared cache."""
     command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), *options]
     return run([*command, "."], app, env)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _jinja_compiles_each_source_once() -> Iterator[None]:
+    """Renders in this process share compiled templates (see tests/jinja_memo.py)."""
+    with compile_each_source_once():
+        yield
 
 
 @pytest.fixture(scope="session")

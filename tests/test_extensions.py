@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from ruff.__main__ import find_ruff_bin
 
 from extensions import (
@@ -20,11 +21,13 @@ from extensions import (
     migrations,
     naming,
     render,
+    shipped_yaml,
     testcases,
     types,
 )
 from extensions import questions as q
 from extensions.catalogue import Domain
+from tests.conftest import ROOT as TEMPLATE
 
 RUFF = str(find_ruff_bin())
 DOMAINS = (
@@ -273,6 +276,15 @@ def test_call_output_is_left_unchanged_by_ruff_format(
 
 def test_domain_keys_lists_every_catalogue_file() -> None:
     assert catalogue.domain_keys() == DOMAINS
+
+
+def test_the_shipped_yaml_reads_the_same_with_libyaml_and_without() -> None:
+    shipped = [TEMPLATE / "copier.yml", *sorted((TEMPLATE / "extensions/domains").glob("*.yml"))]
+    assert len(shipped) == len(DOMAINS) + 1
+    assert shipped_yaml.LOADER is yaml.CSafeLoader  # what CI and every PyYAML wheel have
+    for path in shipped:
+        text = path.read_text(encoding="utf-8")
+        assert shipped_yaml.load(text) == yaml.load(text, Loader=yaml.SafeLoader), path
 
 
 @parametrize(

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 import yaml
+from jinja2 import Environment
 
 from extensions.ids import revision_id
 from tests.conftest import ROOT, files, render, run, tool
+from tests.jinja_memo import UNMEMOISED
 
 BUDGETS_REVISION = revision_id("budgets", "budgets")
 
@@ -65,6 +67,23 @@ def test_the_same_answers_render_the_same_bytes(tmp_path: Path) -> None:
     answers_file = ".copier/answers.net_worth.yml"
     assert _without_commit(first.pop(answers_file)) == _without_commit(second.pop(answers_file))
     assert first == second
+
+
+def test_the_tests_jinja_memo_renders_the_bytes_jinja_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = {"domain": "transactions", "include_tenant": True, "api": "fastapi"}
+    render(tmp_path / "warm", **answers)  # so the next render takes every source from the memo
+
+    memoised = files(render(tmp_path / "memoised", **answers))
+    monkeypatch.setattr(Environment, "compile", UNMEMOISED)
+    compiled = files(render(tmp_path / "compiled", **answers))
+
+    answers_file = ".copier/answers.transactions.yml"
+    assert _without_commit(memoised.pop(answers_file)) == _without_commit(
+        compiled.pop(answers_file)
+    )
+    assert memoised == compiled
 
 
 def _without_commit(answers: bytes) -> dict[str, Any]:
