@@ -221,7 +221,9 @@ def _shared_group(item: pytest.Item) -> str | None:
     callspec = getattr(item, "callspec", None)
     params = callspec.params if callspec is not None else {}
     by_param = [f"{name}={params[name]}" for name in shared if name in params]
-    return f"{module}[{','.join(by_param)}]" if by_param else f"{module}::{'+'.join(shared)}"
+    group = f"{module}:{','.join(by_param)}" if by_param else f"{module}::{'+'.join(shared)}"
+    # xdist reads the group after the last "@" of the node id, unless a "]" follows it.
+    return group.replace("[", "(").replace("]", ")")
 
 
 def _weight(item: pytest.Item) -> int:
@@ -230,8 +232,37 @@ def _weight(item: pytest.Item) -> int:
     return 1 if item.get_closest_marker("slow") else 2
 
 
+def _group(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker("xdist_group")
+    if marker is None:
+        return None
+    return str(marker.kwargs.get("name", marker.args[0] if marker.args else ""))
+
+
+def _names_its_group(nodeid: str) -> bool:
+    """Whether xdist's loadgroup scheduler finds a group in ``nodeid``."""
+    return nodeid.rfind("@") > nodeid.rfind("]")
+
+
+def _by_weight_keeping_groups_whole(items: list[pytest.Item]) -> None:
+    """Slow tests first, each group at the weight of its slowest test.
+
+    A group's tests stay next to each other, in pytest's order: sorted one by one,
+    a rendered app's database tests would run first and its ruff and mypy tests
+    later, after other apps' tests, so pytest would tear the app down and render
+    it again for each of them.
+    """
+    weights: dict[str, int] = {}
+    for item in items:
+        if (group := _group(item)) is not None:
+            weights[group] = min(weights.get(group, 2), _weight(item))
+    items.sort(key=lambda item: weights.get(_group(item) or "", _weight(item)))
+
+
 @pytest.hookimpl(wrapper=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> Iterator[None]:
     # Before every other implementation: xdist's own reads the groups from the marks.
     for item in items:
         if item.get_closest_marker("xdist_group") is None and (group := _shared_group(item)):
@@ -240,4 +271,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
     # After them all (pytest's ordering by fixture included), and under xdist only:
     # stable, so each module's order, and each group's, is kept.
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        items.sort(key=_weight)
+        _check_xdist_keeps_the_groups(config, items)
+        _by_weight_keeping_groups_whole(items)
+
+
+def _check_xdist_keeps_the_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Fail loudly where xdist would silently hand a group's tests to both workers.
+
+    xdist tells its scheduler a test's group by appending ``@group`` to the node id.
+    pytest 9.2 made node ids read-only that way (pytest-dev/pytest-xdist#1386), and a
+    group name with a "]" reads as part of a parameter: either way each test of a
+    rendered app went its own way, and the app was rendered again for each of them.
+    """
+    if not config.getoption("loadgroup", default=False):
+        return
+    lost = [item.nodeid for item in items if _group(item) and not _names_its_group(item.nodeid)]
+    if lost:
+        raise pytest.UsageError(
+            f"pytest-xdist dropped the xdist_group of {len(lost)} tests (first: {lost[0]}):"
+            " use a pytest that pyproject.toml allows"
+        )

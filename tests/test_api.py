@@ -226,8 +226,14 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     yield from fresh_database(request.param)
 
 
+# On the servers, only the apps whose SQL is svc-infra's own: FastAPI's routes call the
+# rendered repository, whose SQL the servers run in tests/test_databases.py, where
+# every domain has these routes too (so fastapi-on's API tests run there).
 @pytest.mark.slow
 @pytest.mark.database
+@pytest.mark.parametrize(
+    "rendered", ["svc-infra-on", "svc-infra-off"], indirect=True, scope="module"
+)
 def test_the_rendered_api_tests_pass_on_the_server(rendered: Path, database_url: str) -> None:
     result = run([*_pytest(), *_api_tests(rendered)], rendered, {"TEST_DATABASE_URL": database_url})
 

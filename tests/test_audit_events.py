@@ -26,7 +26,6 @@ from tests.answer_helpers import snapshot
 from tests.conftest import render
 from tests.test_seed_domains import (
     _lint_and_type_check,
-    _migrate,
     _passes_every_check,
     _rendered_tests_pass,
 )
@@ -267,14 +266,6 @@ def test_audit_events_without_tenancy_pass_their_tests(app: Path, mypy_cache: Pa
     _rendered_tests_pass(app)
 
 
-@pytest.mark.slow
-@pytest.mark.database
-def test_audit_events_migrate_and_pass_their_tests_on_the_server(
-    app: Path, database_url: str
-) -> None:
-    # Row-level security is PostgreSQL's; with it, the triggers and the policy meet.
-    rls = "column+rls" if database_url.startswith("postgresql") else "column"
-    render(app, domain="audit_events", api="fastapi", tenant_isolation=rls, **TENANT)
-
-    _migrate(app, database_url, ("upgrade", "check", "downgrade", "upgrade", "downgrade"))
-    _rendered_tests_pass(app, database_url)
+# On the servers, audit events (with row-level security and the FastAPI routes on
+# PostgreSQL) migrate up, down and up again and pass their tests in the every-domain
+# app of tests/test_databases.py.

@@ -1,18 +1,25 @@
-"""The rendered tests of every domain, against real PostgreSQL and MariaDB servers.
+"""Every domain in one app, against real PostgreSQL and MariaDB servers.
 
 URLs come from FIP_POSTGRES_URL and FIP_MARIADB_URL (SQLAlchemy async URLs of a
 database the test may create databases next to). Without a URL the tests skip and
 say why; with FIP_REQUIRE_DATABASES=1 (as .ci/run sets) a missing or unreachable
 server fails the run instead. Each run works in a database of its own, dropped after.
+
+The app carries everything that differs between databases: every domain with
+tenancy and soft delete (audit events are append-only: tenancy alone), every
+reference a foreign key, the FastAPI routes, a renamed tenant column, and on
+PostgreSQL row-level security with the audit triggers beside it. The per-domain
+test modules run their domain on SQLite; this is where the servers see them all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import render, rendered_pytest, run, tool
+from tests.conftest import fresh_database, render, rendered_pytest, run, tool
 
 pytestmark = [pytest.mark.slow, pytest.mark.database]
 
@@ -30,39 +37,53 @@ EXISTING = (
 )
 # The ledger, and holdings, which refer to its accounts: in the order references point.
 LEDGER = ("categories", "bank_connections", "accounts", "transactions", "holdings")
+# Row-level security is PostgreSQL's (its tests would skip on MariaDB): these meet it.
+WITH_RLS = ("goals", "transactions", "audit_events")
+
+
+@pytest.fixture(scope="module", params=["postgresql", "mariadb"])
+def server(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def every_domain_app(server: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    app = tmp_path_factory.mktemp(f"every-domain-{server}")
+    for domain in (*EXISTING, *LEDGER):
+        rls = server == "postgresql" and domain in WITH_RLS
+        render(
+            app,
+            domain=domain,
+            api="fastapi",
+            include_tenant=True,
+            include_soft_delete=domain != "audit_events",  # append-only: nothing to delete
+            tenant_isolation="column+rls" if rls else "column",
+            tenant_field="org_id" if domain == "net_worth" else "tenant_id",
+        )
+    return app
+
+
+@pytest.fixture
+def server_url(server: str) -> Iterator[str]:
+    yield from fresh_database(server)
 
 
 def test_every_domain_passes_its_rendered_tests_on_the_server(
-    tmp_path: Path, database_url: str
+    every_domain_app: Path, server_url: str
 ) -> None:
-    # Row-level security is PostgreSQL's; its tests would skip on MariaDB.
-    rls = "column+rls" if database_url.startswith("postgresql") else "column"
-    # The ledger in the order its references point, so every reference is a key.
-    for domain in (*EXISTING, *LEDGER):
-        render(
-            tmp_path,
-            domain=domain,
-            include_tenant=True,
-            include_soft_delete=domain != "audit_events",  # append-only: nothing to delete
-            tenant_isolation=rls if domain in ("goals", "transactions") else "column",
-        )
-
-    result = rendered_pytest(tmp_path, {"TEST_DATABASE_URL": database_url})
+    result = rendered_pytest(every_domain_app, {"TEST_DATABASE_URL": server_url})
 
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "skipped" not in result.stdout
     assert "failed" not in result.stdout
 
 
-def test_the_ledger_migrates_up_checks_clean_and_down_on_the_server(
-    tmp_path: Path, database_url: str
+def test_every_domain_migrates_up_checks_clean_and_down_on_the_server(
+    every_domain_app: Path, server_url: str
 ) -> None:
-    # Accounts first: its key to connections comes from `copier update` later, in
-    # test_relations.py; here every key is made at creation, in one chain.
-    for domain in LEDGER:
-        render(tmp_path, domain=domain, include_tenant=True)
-    env = {"DATABASE_URL": database_url}
-
-    for command in (["upgrade", "head"], ["check"], ["downgrade", "base"], ["upgrade", "head"]):
-        result = run([tool("alembic"), *command], tmp_path, env)
+    env = {"DATABASE_URL": server_url}
+    # Down after up after down: the triggers and policies go, and come back, cleanly.
+    steps = (["upgrade", "head"], ["check"], ["downgrade", "base"], ["upgrade", "head"])
+    for command in (*steps, ["downgrade", "base"]):
+        result = run([tool("alembic"), *command], every_domain_app, env)
         assert result.returncode == 0, (command, result.stdout, result.stderr[-3000:])

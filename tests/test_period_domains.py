@@ -21,9 +21,7 @@ from extensions.history import history
 from extensions.testcases import finder_cases
 from tests.conftest import ROOT, files, render, rendered_pytest, run, tool
 from tests.test_seed_domains import (
-    _migrate,
     _passes_every_check,
-    _rendered_tests_pass,
 )
 from tests.test_update import App, Template
 
@@ -186,15 +184,8 @@ def test_snapshots_and_progress_with_their_targets_pass_every_check(
     _passes_every_check(app, mypy_cache)
 
 
-@pytest.mark.slow
-@pytest.mark.database
-def test_snapshots_and_progress_migrate_and_pass_their_tests_on_the_server(
-    app: Path, database_url: str
-) -> None:
-    _render_app(app)
-
-    _migrate(app, database_url)
-    _rendered_tests_pass(app, database_url)
+# On PostgreSQL and MariaDB, both domains and their targets migrate and pass their
+# tests in the every-domain app of tests/test_databases.py.
 
 
 @pytest.mark.slow
