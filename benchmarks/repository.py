@@ -5,7 +5,8 @@
 Renders goals and the ledger (tenancy on) into a scratch app, then times, alternating
 the two sides `repeats` times (default 3) and printing medians and their ratio:
 
-1. ``create_many`` of 10,000 goals / Core ``insert`` executemany of the same rows;
+1. ``create_many`` of 10,000 goals / Core ``insert`` executemany of the same rows,
+   and ``insert_many`` (the bulk path, which returns ids, not rows) / the same;
 2. ``sync_many`` of 10,000 new transactions / the same Core insert, and the batch sent
    again (nothing changes) / a Core ``select`` of those rows by key;
 3. ``get`` of 2,000 rows by id / Core ``select ... where id = ?``;
@@ -166,6 +167,13 @@ class Bench:
                 await connection.execute(goal_table.delete())
 
         await self.pair(f"create_many of {ROWS:,} goals", create_many, core_insert, clear_goals)
+
+        async def insert_many() -> None:
+            async with AsyncSession(self.engine) as session:
+                await self.goals.GoalRepository(session).insert_many(items, tenant_id=TENANT)
+                await session.commit()
+
+        await self.pair(f"insert_many of {ROWS:,} goals", insert_many, core_insert, clear_goals)
 
         account = await self.account()
         table = self.transactions.Transaction.__table__

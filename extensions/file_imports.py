@@ -106,6 +106,7 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
         "sqlalchemy:ColumnElement",
         "sqlalchemy:and_",
         "sqlalchemy:func",
+        "sqlalchemy:insert",
         "sqlalchemy:or_",
         "sqlalchemy:select",
         "sqlalchemy.exc:DataError",
@@ -114,7 +115,10 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
         "sqlalchemy.exc:StatementError",
         "sqlalchemy.ext.asyncio:AsyncSession",
         "sqlalchemy.orm.exc:StaleDataError",
+        "datetime:datetime",
+        "typing:Any",
         f".{model_module}:{d.entity}",
+        f".{model_module}:utc_now",
         f".{schemas_module}:{d.entity}Create",
     ]
     if d.takes_days:
