@@ -26,7 +26,10 @@ URL, ATTEMPTS, SEED = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 DOMAINS = {"budgets": "Budget", "goals": "Goal", "net_worth": "NetWorthSnapshot"}
 OWNER, INTRUDER, USER = "tenant-a", "tenant-b", "user-1"
 ROW_METHODS = ("get", "update", "delete", "restore", "purge")
-CRUD = {"create", "create_many", "get", "list", "count", "update", "delete", "restore", "purge"}
+CRUD = {
+    *("create", "create_many", "insert_many", "get", "list", "count"),
+    *("update", "delete", "restore", "purge"),
+}
 
 
 def _snake(name: str) -> str:
