@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -11,6 +13,7 @@ from typing import Any
 
 import yaml
 from copier import run_copy
+from copier._cli import CopierApp
 
 from tests.conftest import ROOT
 
@@ -90,22 +93,50 @@ def build_existing_app(root: Path, template: Path) -> Path:
     return root
 
 
-def cli(
-    template: Path, app: Path, data: dict[Any, Any], *, data_file: bool = False
-) -> subprocess.CompletedProcess[str]:
-    """``python -m copier copy --defaults`` given ``data`` as ``--data k=v``, or as a
-    ``--data-file`` when asked or when a value is not text ``--data`` can carry."""
-    command = [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--quiet"]
+def _copy_arguments(
+    template: Path, app: Path, data: dict[Any, Any], *, data_file: bool
+) -> list[str]:
+    """``copy --defaults`` given ``data`` as ``--data k=v``, or as a ``--data-file``
+    when asked or when a value is not text ``--data`` can carry."""
+    arguments = ["copy", "--trust", "--defaults", "--quiet"]
     as_text = all(
         isinstance(k, str) and "=" not in k and isinstance(v, str) for k, v in data.items()
     )
     if as_text and not data_file:
         for key, value in data.items():
-            command += ["--data", f"{key}={value}"]
+            arguments += ["--data", f"{key}={value}"]
     else:
         path = app.parent / f"{app.name}.data.yml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True))
-        command += ["--data-file", str(path)]
-    return subprocess.run(
-        [*command, str(template), str(app)], capture_output=True, text=True, check=False
-    )
+        arguments += ["--data-file", str(path)]
+    return [*arguments, str(template), str(app)]
+
+
+def cli(
+    template: Path, app: Path, data: dict[Any, Any], *, data_file: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """The ``copier`` command, in a process of its own (see ``_copy_arguments``)."""
+    command = [
+        sys.executable,
+        "-m",
+        "copier",
+        *_copy_arguments(template, app, data, data_file=data_file),
+    ]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def cli_in_process(
+    template: Path, app: Path, data: dict[Any, Any], *, data_file: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Copier's command-line application run in this process, its stderr captured.
+
+    The same code as the ``copier`` command (argument and ``--data`` parsing, the
+    data file, the error handler that prints a refusal and exits 1) without the
+    second of Python start-up each call costs; ``cli`` runs the real process.
+    An exception the handler lets through propagates, as a traceback would.
+    """
+    arguments = _copy_arguments(template, app, data, data_file=data_file)
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        _, code = CopierApp.run(["copier", *arguments], exit=False)
+    return subprocess.CompletedProcess(["copier", *arguments], code, "", stderr.getvalue())

@@ -227,8 +227,8 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 # On the servers, only the apps whose SQL is svc-infra's own: FastAPI's routes call the
-# rendered repository, whose SQL the servers run in tests/test_databases.py, where
-# every domain has these routes too (so fastapi-on's API tests run there).
+# rendered repository and send no SQL of their own; the servers run the repository's
+# SQL for every domain in tests/test_databases.py.
 @pytest.mark.slow
 @pytest.mark.database
 @pytest.mark.parametrize(

@@ -266,6 +266,5 @@ def test_audit_events_without_tenancy_pass_their_tests(app: Path, mypy_cache: Pa
     _rendered_tests_pass(app)
 
 
-# On the servers, audit events (with row-level security and the FastAPI routes on
-# PostgreSQL) migrate up, down and up again and pass their tests in the every-domain
-# app of tests/test_databases.py.
+# On the servers, audit events (with row-level security on PostgreSQL) migrate up, down
+# and up again and pass their tests in the every-domain app of tests/test_databases.py.

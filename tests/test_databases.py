@@ -7,9 +7,11 @@ server fails the run instead. Each run works in a database of its own, dropped a
 
 The app carries everything that differs between databases: every domain with
 tenancy and soft delete (audit events are append-only: tenancy alone), every
-reference a foreign key, the FastAPI routes, a renamed tenant column, and on
-PostgreSQL row-level security with the audit triggers beside it. The per-domain
-test modules run their domain on SQLite; this is where the servers see them all.
+reference a foreign key, a renamed tenant column, and on PostgreSQL row-level
+security with the audit triggers beside it. The per-domain test modules run their
+domain on SQLite; this is where the servers see them all. The FastAPI routes are
+left out: they send no SQL of their own (they call the repository), so their tests
+run on SQLite (tests/test_api.py), and only svc-infra's routes meet the servers there.
 """
 
 from __future__ import annotations
@@ -54,7 +56,6 @@ def every_domain_app(server: str, tmp_path_factory: pytest.TempPathFactory) -> P
         render(
             app,
             domain=domain,
-            api="fastapi",
             include_tenant=True,
             include_soft_delete=domain != "audit_events",  # append-only: nothing to delete
             tenant_isolation="column+rls" if rls else "column",

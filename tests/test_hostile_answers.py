@@ -9,6 +9,7 @@ through Copier's API, and (slow) through the real CLI with ``--data`` and ``--da
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -21,6 +22,7 @@ from tests.answer_helpers import (
     EXISTING_HEAD,
     build_existing_app,
     cli,
+    cli_in_process,
     copy_answers,
     copy_template,
     snapshot,
@@ -320,25 +322,48 @@ def _fits_a_command_line(case: Hostile) -> bool:
 
 # Each answer once through the CLI: with --data when it fits a command line, else with
 # --data-file (where YAML gives values their types). Each category's first text
-# answer goes through --data-file too, quoted as YAML text.
+# answer goes through --data-file too, quoted as YAML text. Copier's CLI application
+# runs in this process (cli_in_process); the first text answer of each category also
+# runs as the `copier` command itself, both ways.
 _FIRST_TEXT = [next(c for c in cases if _fits_a_command_line(c)) for cases in CATEGORIES.values()]
 CLI_CASES = [
     *[pytest.param(c, not _fits_a_command_line(c), id=_id(c)) for c in HOSTILE],
     *[pytest.param(c, True, id=f"data-file {_id(c)}") for c in _FIRST_TEXT],
 ]
+COMMAND_CASES = [
+    *[pytest.param(c, False, id=_id(c)) for c in _FIRST_TEXT],
+    *[pytest.param(c, True, id=f"data-file {_id(c)}") for c in _FIRST_TEXT],
+]
 
 
-@pytest.mark.slow
+def _refused_by_name_untouched(
+    result: subprocess.CompletedProcess[str], case: Hostile, app: Path, before: Any
+) -> None:
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    assert _names_the_question(result.stderr.strip(), case), result.stderr
+    assert case.allowed in result.stderr
+    assert snapshot(app) == before
+
+
 @pytest.mark.parametrize(("case", "data_file"), CLI_CASES)
 def test_the_cli_refuses_a_hostile_answer_without_a_traceback(
     template: Path, app: Path, case: Hostile, data_file: bool
 ) -> None:
     before = snapshot(app)
 
+    result = cli_in_process(template, app, _as_goals(case.data), data_file=data_file)
+
+    _refused_by_name_untouched(result, case, app, before)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("case", "data_file"), COMMAND_CASES)
+def test_the_copier_command_refuses_a_hostile_answer_and_exits_1(
+    template: Path, app: Path, case: Hostile, data_file: bool
+) -> None:
+    before = snapshot(app)
+
     result = cli(template, app, _as_goals(case.data), data_file=data_file)
 
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr, result.stderr
-    assert _names_the_question(result.stderr.strip(), case), result.stderr
-    assert case.allowed in result.stderr
-    assert snapshot(app) == before
+    _refused_by_name_untouched(result, case, app, before)
