@@ -255,7 +255,7 @@ def _by_weight_keeping_groups_whole(items: list[pytest.Item]) -> None:
     weights: dict[str, int] = {}
     for item in items:
         if (group := _group(item)) is not None:
-            weights[group] = min(weights.get(group, 2), _weight(item))
+            weights[group] = min(weights.get(group, _weight(item)), _weight(item))
     items.sort(key=lambda item: weights.get(_group(item) or "", _weight(item)))
 
 
