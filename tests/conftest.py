@@ -245,18 +245,27 @@ def _names_its_group(nodeid: str) -> bool:
 
 
 def _by_weight_keeping_groups_whole(items: list[pytest.Item]) -> None:
-    """Slow tests first, each group at the weight of its slowest test.
+    """Slow tests first, each group whole, at the weight of its slowest test.
 
-    A group's tests stay next to each other, in pytest's order: sorted one by one,
+    A group's tests end up next to each other, in pytest's order, even where pytest
+    had split them (as an indirect parametrization does): sorted one by one,
     a rendered app's database tests would run first and its ruff and mypy tests
     later, after other apps' tests, so pytest would tear the app down and render
     it again for each of them.
     """
     weights: dict[str, int] = {}
-    for item in items:
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
         if (group := _group(item)) is not None:
             weights[group] = min(weights.get(group, _weight(item)), _weight(item))
-    items.sort(key=lambda item: weights.get(_group(item) or "", _weight(item)))
+            first.setdefault(group, index)
+
+    def key(indexed: tuple[int, pytest.Item]) -> tuple[int, int]:
+        index, item = indexed
+        group = _group(item)
+        return (weights[group], first[group]) if group is not None else (_weight(item), index)
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=key)]
 
 
 @pytest.hookimpl(wrapper=True)
