@@ -103,8 +103,13 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
         "contextlib:asynccontextmanager",
         "dataclasses:dataclass",
         f"datetime:{d.sort_field_kind}",
+        "functools:cache",
+        "sqlalchemy:BindParameter",
         "sqlalchemy:ColumnElement",
+        "sqlalchemy:Integer",
+        "sqlalchemy:Select",
         "sqlalchemy:and_",
+        "sqlalchemy:bindparam",
         "sqlalchemy:func",
         "sqlalchemy:insert",
         "sqlalchemy:or_",
@@ -120,6 +125,7 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
         f".{model_module}:{d.entity}",
         f".{model_module}:utc_now",
         f".{schemas_module}:{d.entity}Create",
+        f".{schemas_module}:{d.entity}Read",
     ]
     if d.takes_days:
         specs += ["datetime:date", "datetime:datetime"]
@@ -151,6 +157,7 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
             "sqlalchemy.orm.util:identity_key",
             "sqlalchemy.sql.base:ReadOnlyColumnCollection",
             "sqlalchemy:Insert",
+            "sqlalchemy:true",
             f".{model_module}:utc_now",
         ]
     return specs

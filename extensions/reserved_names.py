@@ -65,7 +65,8 @@ above alone ancestor below chain check_parent child down leaf level levels movin
 up
 checks get_between get_by_actor get_by_budget get_by_goal get_by_resource get_in_periods head
 truncate waiting
-insert insert_many
+insert
+after_id after_key bindparam bound changed new_ids params result returning written
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())
 

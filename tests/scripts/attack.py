@@ -60,7 +60,7 @@ LOOKALIKE_USERS = ["USER-1", "user-1 ", "üser-1", "user-1\x00", "user_1", "", "
 WRONG_IDS: list[Any] = ["not-a-uuid", 123, None, str(uuid.uuid4())]
 WRONG_LIMITS: list[Any] = [0, -1, 501, 10**9, "5", True, 2.5, None]
 CRUD = {
-    *("create", "create_many", "insert_many", "get", "list", "count"),
+    *("create", "create_many", "get", "list", "count"),
     *("update", "delete", "restore", "purge"),
 }
 
@@ -324,10 +324,10 @@ async def _values(
         await attempt(f"create_unchecked({list(overrides)})", store_unchecked)
 
         # The bulk path binds the same values without the unit of work.
-        async def insert_unchecked(repo: Any, f: dict[str, Any] = fields) -> Any:
-            return await repo.insert_many([create.model_construct(**f)], tenant_id=TENANT)
+        async def create_many_unchecked(repo: Any, f: dict[str, Any] = fields) -> Any:
+            return await repo.create_many([create.model_construct(**f)], tenant_id=TENANT)
 
-        await attempt(f"insert_many_unchecked({list(overrides)})", insert_unchecked)
+        await attempt(f"create_many_unchecked({list(overrides)})", create_many_unchecked)
 
 
 async def main() -> None:

@@ -27,7 +27,7 @@ DOMAINS = {"budgets": "Budget", "goals": "Goal", "net_worth": "NetWorthSnapshot"
 OWNER, INTRUDER, USER = "tenant-a", "tenant-b", "user-1"
 ROW_METHODS = ("get", "update", "delete", "restore", "purge")
 CRUD = {
-    *("create", "create_many", "insert_many", "get", "list", "count"),
+    *("create", "create_many", "get", "list", "count"),
     *("update", "delete", "restore", "purge"),
 }
 
