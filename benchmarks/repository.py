@@ -3,16 +3,20 @@
     python benchmarks/repository.py [repeats]
 
 Renders goals and the ledger (tenancy on) into a scratch app, then times, alternating
-the two sides `repeats` times (default 3) and printing medians and their ratio:
+the two sides `repeats` times (default 5) and printing medians and their ratio:
 
-1. ``create_many`` of 10,000 goals / Core ``insert`` executemany of the same rows,
-   and ``insert_many`` (the bulk path, which returns ids, not rows) / the same;
+1. ``create_many`` of 10,000 goals (it returns them as ``GoalRead``) / Core ``insert``
+   executemany of the same rows;
 2. ``sync_many`` of 10,000 new transactions / the same Core insert, and the batch sent
    again (nothing changes) / a Core ``select`` of those rows by key;
-3. ``get`` of 2,000 rows by id / Core ``select ... where id = ?``;
-4. a ``list`` page of 50 rows, 500 times / the same Core query;
+3. ``get`` of 2,000 rows by id / Core ``select ... where id = ?``, built per call as
+   a request builds it, and (for reference) built once with bind parameters;
+4. a ``list`` page of 50 rows, 500 times / the same Core query, both ways;
 5. PostgreSQL only (FIP_POSTGRES_URL): a keyset page of transactions 1,000,000 rows
    deep, in the middle of 2,000,000 (as many rows after it as before) / the first page.
+
+Each side runs once untimed first (statement compilation, connection pool), then
+``repeats`` times, alternating.
 
 SQLite always; PostgreSQL and MariaDB when FIP_POSTGRES_URL / FIP_MARIADB_URL are set.
 """
@@ -20,6 +24,7 @@ SQLite always; PostgreSQL and MariaDB when FIP_POSTGRES_URL / FIP_MARIADB_URL ar
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import os
 import statistics
@@ -34,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from copier import run_copy
-from sqlalchemy import func, insert, make_url, select, text, tuple_
+from sqlalchemy import bindparam, func, insert, make_url, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +62,9 @@ def render_app(folder: Path) -> None:
 
 
 async def timed(action: Callable[[], Awaitable[object]]) -> float:
+    # Each run starts with no garbage left by the one before: otherwise a full
+    # collection lands in whichever run happens to cross the threshold (+-15%).
+    gc.collect()
     start = time.perf_counter()
     await action()
     return time.perf_counter() - start
@@ -89,6 +97,10 @@ class Bench:
     ) -> None:
         mine: list[float] = []
         raw: list[float] = []
+        for side in (ours, core):  # warm up: compile the statements, fill the pool
+            if between is not None:
+                await between()
+            await side()
         for _ in range(self.repeats):
             for side, times in ((ours, mine), (core, raw)):
                 if between is not None:
@@ -168,13 +180,6 @@ class Bench:
 
         await self.pair(f"create_many of {ROWS:,} goals", create_many, core_insert, clear_goals)
 
-        async def insert_many() -> None:
-            async with AsyncSession(self.engine) as session:
-                await self.goals.GoalRepository(session).insert_many(items, tenant_id=TENANT)
-                await session.commit()
-
-        await self.pair(f"insert_many of {ROWS:,} goals", insert_many, core_insert, clear_goals)
-
         account = await self.account()
         table = self.transactions.Transaction.__table__
         batch = [self.transaction(i, account) for i in range(ROWS)]
@@ -231,6 +236,14 @@ class Bench:
                     (await connection.execute(query)).first()
 
         await self.pair(f"get of {len(ids):,} goals by id", gets, core_gets)
+        by_id = select(goal_table).where(goal_table.c.id == bindparam("id"))
+
+        async def core_gets_prebuilt() -> None:
+            async with self.engine.connect() as connection:
+                for goal_id in ids:
+                    (await connection.execute(by_id, {"id": goal_id})).first()
+
+        await self.pair("  the same / Core's statement built once", gets, core_gets_prebuilt)
 
         async def pages() -> None:
             async with AsyncSession(self.engine) as session:
@@ -251,6 +264,23 @@ class Bench:
                     (await connection.execute(query)).all()
 
         await self.pair("500 list pages of 50 goals", pages, core_pages)
+        page = (
+            select(goal_table)
+            .where(
+                goal_table.c.tenant_id == bindparam("tenant_id"),
+                goal_table.c.user_id == bindparam("user_id"),
+            )
+            .order_by(goal_table.c.created_at, goal_table.c.id)
+            .limit(bindparam("limit"))
+        )
+
+        async def core_pages_prebuilt() -> None:
+            async with self.engine.connect() as connection:
+                for _ in range(500):
+                    values = {"tenant_id": TENANT, "user_id": USER, "limit": 51}
+                    (await connection.execute(page, values)).all()
+
+        await self.pair("  the same / Core's statement built once", pages, core_pages_prebuilt)
 
     async def deep_page(self) -> None:
         """PostgreSQL: a keyset page 1,000,000 rows into 2,000,000, against the first page."""
@@ -330,4 +360,4 @@ async def main(repeats: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 3))
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 5))
