@@ -180,22 +180,56 @@ def _break(path: Path, old: str, new: str) -> None:
             'print(\n        "ix_budgets_tenant_id_user_id_period_start_date"',
             "test_upgrade_creates_exactly_the_models_schema",
         ),
-        # Reads that forget the tenant: the isolation tests see it.
+        # Reads that forget the tenant, in each statement that reads: the isolation
+        # tests see it.
+        (
+            "app/models/budgets/budget_repository.py",
+            '    Budget.tenant_id == bindparam("tenant"),\n)',
+            ")",
+            "test_get_does_not_return_another_tenants_budget",
+        ),
+        (
+            "app/models/budgets/budget_repository.py",
+            '        Budget.tenant_id == bindparam("tenant"),\n        Budget.user_id',
+            "        Budget.user_id",
+            "test_list_and_count_see_only_the_callers_tenant",
+        ),
         (
             "app/models/budgets/budget_repository.py",
             "conditions.append(Budget.tenant_id == tenant)",
             "pass",
-            "test_get_does_not_return_another_tenants_budget",
+            "test_get_active_ignores_other_tenants",
         ),
         # Reads that forget soft delete: the visibility tests see it.
         (
             "app/models/budgets/budget_repository.py",
-            "        if not include_deleted:\n            conditions.append(Budget.deleted_at.is_(None))\n",
+            "LIVE_BY_ID = BY_ID.where(Budget.deleted_at.is_(None))",
+            "LIVE_BY_ID = BY_ID",
+            "test_delete_hides_the_budget_from_reads_but_keeps_it",
+        ),
+        (
+            "app/models/budgets/budget_repository.py",
+            "    if not include_deleted:\n        conditions.append(Budget.deleted_at.is_(None))\n",
             "",
             "test_list_skips_deleted_budgets_unless_asked",
         ),
+        (
+            "app/models/budgets/budget_repository.py",
+            "        conditions.append(Budget.tenant_id == tenant)\n"
+            "        conditions.append(Budget.deleted_at.is_(None))\n",
+            "        conditions.append(Budget.tenant_id == tenant)\n",
+            "test_get_active_skips_deleted_budgets",
+        ),
     ],
-    ids=["migration-drift", "tenant-leak", "soft-delete-leak"],
+    ids=[
+        "migration-drift",
+        "tenant-leak-get",
+        "tenant-leak-list",
+        "tenant-leak-finders",
+        "soft-delete-leak-get",
+        "soft-delete-leak-list",
+        "soft-delete-leak-finders",
+    ],
 )
 def test_the_rendered_tests_catch_a_broken_layer(
     tmp_path: Path, file: str, old: str, new: str, failing_test: str

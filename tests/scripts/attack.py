@@ -317,6 +317,17 @@ async def _values(
             if create.model_validate(found) != sent:
                 tally.breach(f"{table.name}: {list(overrides)} did not read back as sent")
 
+        # The bulk path returns read schemas built from what it sent: they must equal
+        # what the database then holds.
+        async def store_many(repo: Any, f: dict[str, Any] = fields) -> Any:
+            (returned,) = await repo.create_many([create.model_validate(f)], tenant_id=TENANT)
+            found = await repo.get(returned.id, tenant_id=TENANT)
+            return type(returned).model_validate(found) == returned  # before the rollback
+
+        same = await attempt(f"create_many({list(overrides)})", store_many)
+        if same is False:
+            tally.breach(f"{table.name}: create_many returned other {list(overrides)}")
+
         # The same value with the schema skipped: stored, or the repository's own error.
         async def store_unchecked(repo: Any, f: dict[str, Any] = fields) -> Any:
             return await repo.create(create.model_construct(**f), tenant_id=TENANT)
