@@ -25,7 +25,7 @@ from .migrations import revisions
 from .naming import module_path
 from .planned import planned_files
 from .questions import refuse
-from .relations import tenancy_mismatch
+from .relations import missing_reference_key, tenancy_mismatch
 from .reserved_names import shadowed_module
 
 
@@ -191,10 +191,12 @@ def known_down_revision(root: Path, plan: Plan) -> str:
 
 
 def references(root: Path, plan: Plan) -> str:
-    """Domains that reference each other agree on tenancy and base; new keys need one head."""
+    """Referencing domains agree on tenancy and base; a new key needs its target's, one head."""
     if not root.is_dir() or not any(root.iterdir()):
         return ""  # Copier's own render of a release, into an empty folder
     if message := tenancy_mismatch(root, plan.entry or plan.domain, plan.tenant_field, plan.base):
+        return message
+    if message := missing_reference_key(root, plan.entry or plan.domain, plan.links):
         return message
     for link in plan.links:
         if link.step and not link.after_revision:

@@ -192,6 +192,38 @@ def tenancy_mismatch(root: Path, domain: str, tenant_field: str, own_base: str) 
     return ""
 
 
+def missing_reference_key(root: Path, domain: str, links: Sequence[Link]) -> str:
+    """A tenant-safe foreign key needs its target's ``(tenant, id)`` key in the app first.
+
+    budgets and goals were released before anything referred to them, so with tenancy
+    their tables get that key by a later step (``reference_key_since``). An app that
+    rendered them from a release before has no such step until it updates them, and a
+    key pointing at them would fail on PostgreSQL and MariaDB, and fork the history
+    once the step arrives.
+    """
+    mine = load_domain(domain)
+    rendered = destination.recorded_answers(root)
+    for link in links:
+        ref = str(mine.field(link.field).ref)
+        answers = rendered.get(ref)
+        if ref == mine.key or not link.tenant_field or answers is None:
+            continue
+        since = load_domain(ref).reference_key_since if ref in domain_keys() else None
+        folder = answers.get("migrations_dir")
+        if not since or not isinstance(folder, str):
+            continue
+        if revision_id(ref, link.table, since) in revisions(root / folder / "versions"):
+            continue
+        return (
+            f"domain: {mine.key}.{link.field} would be a foreign key to {link.table}"
+            f"({link.tenant_field}, id), a key this app's {link.table} table does not have yet: "
+            f"it comes with the {since} migration step of {ref}, released after this app "
+            f"rendered {ref}. Update {ref} first (copier update --trust -a "
+            f".copier/answers.{ref}.yml, then alembic upgrade head), then run this again."
+        )
+    return ""
+
+
 def linked_models(app_root: str, domain: str, links: Sequence[Link]) -> list[tuple[str, str]]:
     """(table, model module) of the other domains' tables this domain's foreign keys name.
 

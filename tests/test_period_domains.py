@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from copier.errors import UserMessageError
 
 from extensions.catalogue import load_domain, reference_targets
 from extensions.history import history
+from extensions.migrations import heads
 from extensions.testcases import finder_cases
 from tests.conftest import ROOT, files, render, rendered_pytest, run, tool
 from tests.test_seed_domains import (
@@ -218,3 +220,35 @@ def test_an_app_with_tenanted_budgets_gets_the_key_step_on_update(tmp_path: Path
         assert result.returncode == 0, (command, result.stdout, result.stderr[-3000:])
     result = rendered_pytest(app.path)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_snapshots_wait_until_budgets_have_taken_the_key_step(tmp_path: Path) -> None:
+    template = Template(tmp_path / "template")
+    # budgets as released before (no key step, nothing referring to it), then now.
+    (template.path / "extensions/domains/budget_snapshots.yml").unlink()
+    template.edit(BUDGETS_YML, KEY_STEP, "")
+    template.release("v1.1.0")
+    for name in (BUDGETS_YML, "extensions/domains/budget_snapshots.yml"):
+        (template.path / name).write_bytes((ROOT / name).read_bytes())
+    template.release("v1.2.0")
+    app = App(tmp_path / "app", template)
+    app.copy("v1.1.0", domain="budgets", **TENANT_SOFT)
+    before = files(app.path)
+
+    # Its foreign key would point at a key the budgets table does not have yet.
+    refusal = r"Update budgets first \(copier update --trust -a \.copier/answers\.budgets\.yml"
+    with pytest.raises(UserMessageError, match=refusal):
+        app.copy("v1.2.0", domain="budget_snapshots", **TENANT_SOFT)
+    assert files(app.path) == before
+
+    app.update("budgets", ref="v1.2.0")
+    app.commit("update budgets")
+    app.copy("v1.2.0", domain="budget_snapshots", **TENANT_SOFT)
+
+    versions = app.path / "migrations/versions"
+    assert len(heads(versions)) == 1
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/app.db"}
+    for command in (["upgrade", "head"], ["check"]):
+        result = run([tool("alembic"), *command], app.path, env)
+        assert result.returncode == 0, (command, result.stdout, result.stderr[-3000:])

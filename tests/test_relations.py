@@ -17,7 +17,7 @@ from copier.errors import UserMessageError
 from extensions.catalogue import Link, check_tree, load_domain
 from extensions.history import history
 from extensions.ids import revision_id
-from extensions.relations import link_problem, linked_models, links_of
+from extensions.relations import link_problem, linked_models, links_of, missing_reference_key
 from tests.answer_helpers import snapshot
 from tests.conftest import render, rendered_pytest, run, tool
 from tests.test_update import App, Template, _heads
@@ -358,3 +358,47 @@ def test_a_linked_domains_tests_pass_alone_as_the_after_copy_message_says(app: P
     result = run([*alone, "tests/transactions", "--confcutdir=tests/transactions"], app)
 
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def _app_with_budgets(root: Path, *steps: str) -> Path:
+    """An app whose budgets (tenanted) have run their creation and ``steps``."""
+    (root / ".copier").mkdir(parents=True)
+    (root / ".copier/answers.budgets.yml").write_text(
+        "domain: budgets\ninclude_tenant: true\ntenant_field: tenant_id\n"
+        "table_name: budgets\nmigrations_dir: db\n"
+    )
+    versions = root / "db/versions"
+    versions.mkdir(parents=True)
+    parent = None
+    for step in ("create", *steps):
+        revision = revision_id("budgets", "budgets", step)
+        (versions / f"{revision}_budgets_{step}.py").write_text(
+            f"revision = {revision!r}\ndown_revision = {parent!r}\n"
+        )
+        parent = revision
+    return root
+
+
+KEYED_LINK = Link(field="budget_id", table="budgets", tenant_field="tenant_id")
+
+
+def test_a_key_to_budgets_waits_for_their_key_step(tmp_path: Path) -> None:
+    root = _app_with_budgets(tmp_path)
+
+    message = missing_reference_key(root, "budget_snapshots", [KEYED_LINK])
+
+    assert message.startswith("domain: budget_snapshots.budget_id would be a foreign key")
+    assert "copier update --trust -a .copier/answers.budgets.yml" in message
+
+
+def test_a_key_to_budgets_is_fine_once_they_took_the_step(tmp_path: Path) -> None:
+    root = _app_with_budgets(tmp_path, "tenant_id_key")
+
+    assert missing_reference_key(root, "budget_snapshots", [KEYED_LINK]) == ""
+
+
+def test_without_tenancy_no_step_is_waited_for(tmp_path: Path) -> None:
+    root = _app_with_budgets(tmp_path)
+    plain = Link(field="budget_id", table="budgets", tenant_field="")
+
+    assert missing_reference_key(root, "budget_snapshots", [plain]) == ""
