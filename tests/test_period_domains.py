@@ -190,10 +190,9 @@ def test_snapshots_and_progress_with_their_targets_pass_every_check(
 # tests in the every-domain app of tests/test_databases.py.
 
 
-@pytest.mark.slow
-def test_an_app_with_tenanted_budgets_gets_the_key_step_on_update(tmp_path: Path) -> None:
+def _app_with_budgets_of_the_release_before(tmp_path: Path) -> App:
+    """Tenanted budgets from v1.1.0 (no key step, nothing referring to them); v1.2.0 is now."""
     template = Template(tmp_path / "template")
-    # The release before: nothing referred to budgets, and budgets had no step.
     (template.path / "extensions/domains/budget_snapshots.yml").unlink()
     template.edit(BUDGETS_YML, KEY_STEP, "")
     template.release("v1.1.0")
@@ -202,6 +201,12 @@ def test_an_app_with_tenanted_budgets_gets_the_key_step_on_update(tmp_path: Path
     template.release("v1.2.0")
     app = App(tmp_path / "app", template)
     app.copy("v1.1.0", domain="budgets", **TENANT_SOFT)
+    return app
+
+
+@pytest.mark.slow
+def test_an_app_with_tenanted_budgets_gets_the_key_step_on_update(tmp_path: Path) -> None:
+    app = _app_with_budgets_of_the_release_before(tmp_path)
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/app.db"}
     result = run([tool("alembic"), "upgrade", "head"], app.path, env)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -224,16 +229,7 @@ def test_an_app_with_tenanted_budgets_gets_the_key_step_on_update(tmp_path: Path
 
 @pytest.mark.slow
 def test_snapshots_wait_until_budgets_have_taken_the_key_step(tmp_path: Path) -> None:
-    template = Template(tmp_path / "template")
-    # budgets as released before (no key step, nothing referring to it), then now.
-    (template.path / "extensions/domains/budget_snapshots.yml").unlink()
-    template.edit(BUDGETS_YML, KEY_STEP, "")
-    template.release("v1.1.0")
-    for name in (BUDGETS_YML, "extensions/domains/budget_snapshots.yml"):
-        (template.path / name).write_bytes((ROOT / name).read_bytes())
-    template.release("v1.2.0")
-    app = App(tmp_path / "app", template)
-    app.copy("v1.1.0", domain="budgets", **TENANT_SOFT)
+    app = _app_with_budgets_of_the_release_before(tmp_path)
     before = files(app.path)
 
     # Its foreign key would point at a key the budgets table does not have yet.
