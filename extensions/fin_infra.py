@@ -2,8 +2,10 @@
 
 A catalogue file names fin-infra's Pydantic model in a ``fin_infra:`` block. Fields of
 the same name map to each other, converted by what the block says about fin-infra's
-types (``money: float`` for ``Decimal`` amounts, ``days: datetime`` for ``date``
-columns). The rest is listed, each with its reason:
+types (``money: float`` for ``Decimal`` amounts, ``decimals: float`` for the other
+``decimal`` columns, ``days: datetime`` for ``date`` columns). A float is exact or
+refused, both ways; a nullable column's ``None`` stays ``None``. The rest is listed, each
+with its reason:
 
 ``set_by_database``
     fin-infra fields that ``<Entity>Read`` has and ``<Entity>Create`` does not (the id,
@@ -17,13 +19,30 @@ columns). The rest is listed, each with its reason:
     fin-infra fields this table has no column for, holding what fin-infra computes
     (counts, changes since the previous row): not stored, for the reason given.
 ``fields``
-    every field of fin-infra's model, as it names them.
+    every field of fin-infra's model, as it names them, computed fields included.
+``nested``
+    fin-infra fields that hold a model of their own (a holding's ``security``), each
+    with that ``model`` and its ``fields``: held inline, its fields are our columns of
+    the same name. Elsewhere in the block a dotted name reaches inside
+    (``security.type`` in ``renamed``, ``security.close_price`` in ``dropped``); such a
+    field can be dropped, not refused.
+``pairs``
+    a fin-infra ``(low, high)`` tuple -> the two nullable columns of ours that hold it,
+    converted to floats: both ``None`` is fin-infra's ``None``, and a row with only one
+    end set is refused rather than sent without the other.
 ``supplied``
     our fields fin-infra has no place for (the owner, when its model has none), with
     the reason: ``from_fin_infra()`` takes them as keyword arguments. A field missing
     here and from ``fields`` is taken the same way (the tests ask for its reason).
 ``renamed``
     fin-infra field name -> ours, where the two differ.
+``sample``
+    overrides of the catalogue's sample that every rendered test starts from.
+``cases``
+    rows the rendered round-trip test stores and converts, each under a name: ``ours``
+    (overrides of the sample) and ``theirs`` (what fin-infra's model must then hold,
+    dotted inside a nested model), as Python expressions. Without them the test
+    converts the sample alone.
 
 Copier's environment has no fin-infra, so nothing here imports it:
 ``tests/test_fin_infra.py`` checks every block against fin-infra's ``model_fields``.
@@ -35,13 +54,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalogue import Domain, Field, _raw
-from .layout import LINE_LENGTH, call
+from .layout import LINE_LENGTH, argument, call, python_string
+from .testcases import value_imports
 
 BLOCK_KEYS = frozenset(
     {
         "model",
         "fields",
         "money",
+        "decimals",
         "days",
         "set_by_database",
         "breakdowns",
@@ -50,6 +71,9 @@ BLOCK_KEYS = frozenset(
         "supplied",
         "renamed",
         "sample",
+        "nested",
+        "pairs",
+        "cases",
     }
 )
 # What the database fills in, on a Read, that fin-infra may also have.
@@ -80,6 +104,32 @@ class Refusal:
 
 
 @dataclass(frozen=True)
+class Nested:
+    """A fin-infra field holding a model of its own, whose fields are our columns."""
+
+    field: str
+    model: str
+    theirs: tuple[str, ...]  # every field of that model (tests compare them)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A fin-infra ``(low, high)`` tuple, held in two nullable columns of ours."""
+
+    field: str
+    ends: tuple[str, str]  # our columns: the low end's, then the high end's
+
+
+@dataclass(frozen=True)
+class Case:
+    """A row the rendered round-trip test stores, and what fin-infra's model then holds."""
+
+    name: str
+    ours: dict[str, str]  # overrides of the sample, as Python expressions
+    theirs: dict[str, str]  # fin-infra field (dotted inside a nested model) -> its value
+
+
+@dataclass(frozen=True)
 class Conversion:
     """How one domain's rows convert to fin-infra's model and back."""
 
@@ -87,6 +137,7 @@ class Conversion:
     model: str
     theirs: tuple[str, ...]  # every field of fin-infra's model (tests compare them)
     money: str = "Decimal"
+    decimals: str = "Decimal"
     days: str = "date"
     set_by_database: tuple[str, ...] = ()
     breakdowns: tuple[Breakdown, ...] = ()
@@ -95,6 +146,9 @@ class Conversion:
     supplied: dict[str, str] = field(default_factory=dict)
     renamed: dict[str, str] = field(default_factory=dict)  # fin-infra's name -> ours
     sample: dict[str, str] = field(default_factory=dict)
+    nested: tuple[Nested, ...] = ()
+    pairs: tuple[Pair, ...] = ()
+    cases: tuple[Case, ...] = ()
 
     @property
     def module(self) -> str:
@@ -117,11 +171,41 @@ class Conversion:
     def param(self) -> str:
         return self.d.snake
 
-    def _fin_name(self, ours: str) -> str:
-        return next((fin for fin, name in self.renamed.items() if name == ours), ours)
+    def target(self, ours: str) -> str:
+        """The fin-infra field our field ``ours`` fills; ``""`` when its model has none.
+
+        Its own name or the one ``renamed`` gives, dotted inside a nested model
+        (``security.cusip``), or the tuple of the pair it is an end of.
+        """
+        renamed = next((fin for fin, name in self.renamed.items() if name == ours), "")
+        if renamed:
+            return renamed
+        pair = self._pair(ours)
+        if pair:
+            return pair.field
+        if ours in self.theirs and not self._nested(ours):
+            return ours
+        return next((f"{n.field}.{ours}" for n in self.nested if ours in n.theirs), "")
 
     def _breakdown(self, name: str) -> Breakdown | None:
         return next((b for b in self.breakdowns if b.field == name), None)
+
+    def _pair(self, name: str) -> Pair | None:
+        """The pair whose end our field ``name`` is."""
+        return next((p for p in self.pairs if name in p.ends), None)
+
+    def _nested(self, path: str) -> Nested | None:
+        """The nested model fin-infra's field ``path`` is (``security``) or is inside."""
+        return next((n for n in self.nested if path.partition(".")[0] == n.field), None)
+
+    @property
+    def paths(self) -> list[str]:
+        """Every field of fin-infra's model, a nested model's fields as ``security.cusip``."""
+        paths = []
+        for name in self.theirs:
+            nested = self._nested(name)
+            paths += [f"{name}.{inner}" for inner in nested.theirs] if nested else [name]
+        return paths
 
     @property
     def given(self) -> list[str]:
@@ -133,8 +217,7 @@ class Conversion:
         return [
             f.name
             for f in self.d.fields
-            if f.name in self.supplied
-            or (not self._breakdown(f.name) and self._fin_name(f.name) not in self.theirs)
+            if f.name in self.supplied or (not self._breakdown(f.name) and not self.target(f.name))
         ]
 
     @property
@@ -142,27 +225,45 @@ class Conversion:
         """Our fields that fin-infra's model holds (under their own name or another)."""
         return [f for f in self.d.fields if f.name not in self.given]
 
+    def _floats(self, f: Field) -> bool:
+        """Whether fin-infra holds our field ``f`` as a float (or a map of them)."""
+        if f.kind in ("money", "money_map"):
+            return self.money == "float"
+        return f.kind == "decimal" and self.decimals == "float"
+
     @property
     def uses_floats(self) -> bool:
-        return self.money == "float" and any(f.kind in ("money", "money_map") for f in self.fields)
+        return any(self._floats(f) for f in self.fields)
 
     @property
     def uses_days(self) -> bool:
         return self.days == "datetime" and any(f.kind == "date" for f in self.fields)
 
+    def _second_end(self, f: Field) -> bool:
+        """Whether ``f`` is the high end of a pair: the low end's entry sends both."""
+        pair = self._pair(f.name)
+        return pair is not None and f.name == pair.ends[1]
+
     def sent(self) -> list[str]:
         """The fin-infra fields ``to_fin_infra()`` fills, breakdown fields included."""
-        names = [self._fin_name(f.name) for f in self.fields if not self._breakdown(f.name)]
+        names = [
+            self.target(f.name)
+            for f in self.fields
+            if not self._breakdown(f.name) and not self._second_end(f)
+        ]
         names += [target for b in self.breakdowns for _, target in b.fields]
         return names + list(self.set_by_database)
 
     def _to(self, f: Field) -> tuple[str, list[str]]:
         """How ``to_fin_infra()`` converts ``f``: a function and its arguments, or none."""
         value = f"self.{f.name}"
-        if self.uses_floats and f.kind == "money":
-            return "_to_float", [value, f'"{f.name}"']
-        if self.uses_floats and f.kind == "money_map":
+        pair = self._pair(f.name)
+        if pair:
+            return "_pair", [*(f"self.{end}" for end in pair.ends), f'"{pair.field}"']
+        if self._floats(f) and f.kind == "money_map":
             return "_to_floats", [value, f'"{f.name}"']
+        if self._floats(f):
+            return "_to_optional_float" if f.nullable else "_to_float", [value, f'"{f.name}"']
         if self.uses_days and f.kind == "date":
             return "_midnight", [value]
         if f.kind == "ref":
@@ -171,16 +272,19 @@ class Conversion:
 
     def _from(self, f: Field) -> tuple[str, list[str]]:
         """How ``from_fin_infra()`` converts ``f`` back: a function and its arguments."""
-        value = f"{self.param}.{self._fin_name(f.name)}"
+        value = f"{self.param}.{self.target(f.name)}"
         breakdown = self._breakdown(f.name)
+        pair = self._pair(f.name)
         if f.name in self.given:
             return "", [f.name]
         if breakdown:
             return "_gather", [self.param, breakdown.constant]
-        if self.uses_floats and f.kind == "money":
-            return "_to_decimal", [value]
-        if self.uses_floats and f.kind == "money_map":
+        if pair:
+            return "_end", [f"{self.param}.{pair.field}", str(pair.ends.index(f.name))]
+        if self._floats(f) and f.kind == "money_map":
             return "_to_decimals", [value]
+        if self._floats(f):
+            return "_to_optional_decimal" if f.nullable else "_to_decimal", [value]
         if self.uses_days and f.kind == "date":
             return "_day", [value, f'"{f.name}"']
         return "", [value]
@@ -191,16 +295,33 @@ class Conversion:
             return f'"{key}": {args[0]},'
         return call(f'"{key}": {function}', args, indent, tail=",")
 
+    def _members(self, nested: Nested) -> list[Field]:
+        """Our fields that fill the nested model's."""
+        return [f for f in self.fields if self._nested(self.target(f.name)) == nested]
+
+    def _nested_entry(self, nested: Nested, indent: int) -> str:
+        """The nested model as a dict, one item a line (ruff keeps them so)."""
+        pad = " " * (indent + 4)
+        items = [
+            pad + self._entry(self.target(f.name).partition(".")[2], *self._to(f), indent + 4)
+            for f in self._members(nested)
+        ]
+        return "\n".join([f'"{nested.field}": {{', *items, " " * indent + "},"])
+
     def to_entries(self, indent: int) -> list[str]:
         """The items of the dict ``to_fin_infra()`` validates, each ending in a comma."""
         entries = []
         for f in self.fields:
             breakdown = self._breakdown(f.name)
+            nested = self._nested(self.target(f.name))
             if breakdown:
                 args = [f"self.{f.name}", f'"{f.name}"', breakdown.constant]
                 entries.append(call("**_spread", args, indent, tail=","))
-            else:
-                entries.append(self._entry(self._fin_name(f.name), *self._to(f), indent))
+            elif nested:
+                if f == self._members(nested)[0]:
+                    entries.append(self._nested_entry(nested, indent))
+            elif not self._second_end(f):
+                entries.append(self._entry(self.target(f.name), *self._to(f), indent))
         for name in self.set_by_database:
             value = "str(self.id)" if name == "id" else f"self.{name}"
             entries.append(f'"{name}": {value},')
@@ -239,9 +360,9 @@ class Conversion:
         used = {self._to(f)[0] for f in sent} | {self._from(f)[0] for f in self.d.fields}
         if self.breakdowns:
             used |= {"_spread", "_to_float"}
-        if used & {"_to_floats", "_spread"}:
+        if used & {"_to_floats", "_spread", "_to_optional_float", "_pair"}:
             used.add("_to_float")
-        if used & {"_to_decimals", "_gather"}:
+        if used & {"_to_decimals", "_gather", "_to_optional_decimal", "_end"}:
             used.add("_to_decimal")
         return used - {""}
 
@@ -249,19 +370,38 @@ class Conversion:
         """A field, and a value for it that fin-infra's float cannot hold: for the tests.
 
         A map of amounts when there is one (no rule ties it to another field), else an
-        amount outside any balance rule.
+        amount outside any balance rule or pair.
         """
         if not self.uses_floats:
             return None
         big = 'Decimal("999999999999999.9999")'
         for f in self.fields:
-            if f.kind == "money_map":
+            if f.kind == "money_map" and self._floats(f):
                 breakdown = self._breakdown(f.name)
                 key = breakdown.fields[0][0] if breakdown else "food"
                 return f.name, f'{{"{key}": {big}}}'
         balanced = {name for b in self.d.balances for name in b.values()}
-        money = [f for f in self.fields if f.kind == "money" and f.name not in balanced]
+        unpaired = [f for f in self.fields if not self._pair(f.name)]
+        money = [
+            f for f in unpaired if f.kind == "money" and self._floats(f) and f.name not in balanced
+        ]
         return (money[0].name, big) if money else None
+
+    def case_params(self, indent: int) -> list[str]:
+        """``pytest.param(ours, theirs, id=name),`` of each case, laid out for ruff."""
+        params = []
+        for case in self.cases:
+            dicts = [_items(case.ours), _items(case.theirs)]
+            name = f"id={python_string(case.name)}"
+            flat = [*(call("", items, brackets="{}") for items in dicts), name]
+            line = call("pytest.param", flat, indent, tail=",")
+            if "\n" in line:
+                # One argument a line, each dict split again where it is still too long.
+                args = [*(argument("", items, indent + 4, "{}") for items in dicts), name]
+                body = "".join(f"{' ' * (indent + 4)}{arg},\n" for arg in args)
+                line = f"pytest.param(\n{body}{' ' * indent}),"
+            params.append(line)
+        return params
 
     def timed_day(self) -> tuple[str, str] | None:
         """A day field the sample fills, and a datetime in it with a time of day."""
@@ -290,11 +430,15 @@ class Conversion:
             f"{package}:{entity}Read",
             f".conftest:{e}_values",
         ]
-        if self.unfloatable() or self.timed_day() or self.breakdowns or self.refused:
+        refusals = [self.unfloatable(), self.timed_day(), self.breakdowns, self.refused]
+        if any(refusals) or self.pairs:
             specs.append(f"{package}:{self.error}")
         uses = " ".join([*self.sample.values(), str(self.unfloatable())])
-        if "Decimal(" in uses or self.breakdowns:
+        if "Decimal(" in uses or self.breakdowns or self.pairs:
             specs.append("decimal:Decimal")
+        if self.cases:
+            cases = [v for case in self.cases for v in (*case.ours.values(), *case.theirs.values())]
+            specs += ["operator:attrgetter", *value_imports(" ".join(cases))]
         return specs
 
     def schemas_imports(self) -> list[str]:
@@ -327,6 +471,21 @@ def _mapping(raw: Any, what: str, key: str) -> dict[str, Any]:
     return raw
 
 
+def _items(values: dict[str, str]) -> list[str]:
+    """``{"amount": "None"}`` -> ``['"amount": None']``: the items of a dict literal."""
+    return [f'"{k}": {v}' for k, v in values.items()]
+
+
+def _parse_pair(name: str, ends: Any, key: str) -> Pair:
+    if not (isinstance(ends, list) and len(ends) == 2 and all(isinstance(e, str) for e in ends)):
+        raise ValueError(f"domain {key!r}: fin_infra pairs map {name!r} onto two of our fields")
+    return Pair(name, (ends[0], ends[1]))
+
+
+def _expressions(raw: Any, what: str, key: str) -> dict[str, str]:
+    return {str(k): str(v) for k, v in _mapping(raw, what, key).items()}
+
+
 def conversion(d: Domain) -> Conversion | None:
     """The ``fin_infra:`` block of ``d``'s catalogue file, or None when it has none.
 
@@ -353,11 +512,28 @@ def conversion(d: Domain) -> Conversion | None:
         Refusal(name, spec["reason"], str(spec["example"]))
         for name, spec in _mapping(raw.get("refused"), "refused", d.key).items()
     )
+    nested = tuple(
+        Nested(name, spec["model"], tuple(spec["fields"]))
+        for name, spec in _mapping(raw.get("nested"), "nested", d.key).items()
+    )
+    pairs = tuple(
+        _parse_pair(name, ends, d.key)
+        for name, ends in _mapping(raw.get("pairs"), "pairs", d.key).items()
+    )
+    cases = tuple(
+        Case(
+            name,
+            _expressions(spec.get("ours"), f"cases.{name}.ours", d.key),
+            _expressions(spec.get("theirs"), f"cases.{name}.theirs", d.key),
+        )
+        for name, spec in _mapping(raw.get("cases"), "cases", d.key).items()
+    )
     result = Conversion(
         d=d,
         model=raw["model"],
         theirs=tuple(raw["fields"]),
         money=raw.get("money", "Decimal"),
+        decimals=raw.get("decimals", "Decimal"),
         days=raw.get("days", "date"),
         set_by_database=tuple(raw.get("set_by_database", ())),
         breakdowns=breakdowns,
@@ -365,7 +541,10 @@ def conversion(d: Domain) -> Conversion | None:
         dropped=dict(_mapping(raw.get("dropped"), "dropped", d.key)),
         supplied=dict(_mapping(raw.get("supplied"), "supplied", d.key)),
         renamed=dict(_mapping(raw.get("renamed"), "renamed", d.key)),
-        sample={k: str(v) for k, v in _mapping(raw.get("sample"), "sample", d.key).items()},
+        sample=_expressions(raw.get("sample"), "sample", d.key),
+        nested=nested,
+        pairs=pairs,
+        cases=cases,
     )
     _check(result, names)
     return result
@@ -374,12 +553,13 @@ def conversion(d: Domain) -> Conversion | None:
 def _check(c: Conversion, names: set[str]) -> None:
     """Refuse a block that names fields the domain does not have, or types it cannot map."""
     key = c.d.key
-    if c.money not in ("float", "Decimal") or c.days not in ("datetime", "date"):
-        raise ValueError(
-            f"domain {key!r}: fin_infra money is float or Decimal, days datetime or date"
-        )
+    if c.money not in ("float", "Decimal") or c.decimals not in ("float", "Decimal"):
+        raise ValueError(f"domain {key!r}: fin_infra money and decimals are float or Decimal")
+    if c.days not in ("datetime", "date"):
+        raise ValueError(f"domain {key!r}: fin_infra days are datetime or date")
     ours = [b.field for b in c.breakdowns] + list(c.supplied) + list(c.renamed.values())
-    ours += list(c.sample)
+    ours += list(c.sample) + [end for p in c.pairs for end in p.ends]
+    ours += [name for case in c.cases for name in case.ours]
     missing = sorted(set(ours) - names)
     if missing:
         raise ValueError(f"domain {key!r}: fin_infra names fields it does not have: {missing}")
@@ -389,12 +569,14 @@ def _check(c: Conversion, names: set[str]) -> None:
     extra = sorted(set(c.set_by_database) - set(DATABASE_FIELDS))
     if extra:
         raise ValueError(f"domain {key!r}: set_by_database holds only {DATABASE_FIELDS}: {extra}")
+    _check_nested_and_pairs(c)
     if any(f.kind == "ref" and f.nullable for f in c.fields):
         raise ValueError(f"domain {key!r}: a nullable reference cannot convert yet; supply it")
-    if c.money == "float" and any(f.kind == "money" and f.nullable for f in c.fields):
-        raise ValueError(f"domain {key!r}: a nullable amount cannot convert to a float yet")
     listed = {r.name for r in c.refused} | set(c.dropped) | set(c.set_by_database)
-    unaccounted = [name for name in c.theirs if name not in set(c.sent()) | listed]
+    strange = sorted((listed | set(c.renamed)) - set(c.paths))
+    if strange:
+        raise ValueError(f"domain {key!r}: fin_infra lists fields its model lacks: {strange}")
+    unaccounted = [name for name in c.paths if name not in set(c.sent()) | listed]
     if unaccounted:
         raise ValueError(
             f"domain {key!r}: fin-infra's {unaccounted} are neither mapped nor listed"
@@ -403,3 +585,32 @@ def _check(c: Conversion, names: set[str]) -> None:
     reasons = [*c.dropped.values(), *c.supplied.values(), *(r.reason for r in c.refused)]
     if not all(isinstance(reason, str) and reason.strip() for reason in reasons):
         raise ValueError(f"domain {key!r}: every field fin_infra does not map needs a reason")
+    expected = sorted({name for case in c.cases for name in case.theirs} - set(c.sent()))
+    if expected:
+        raise ValueError(f"domain {key!r}: fin_infra cases expect fields never sent: {expected}")
+
+
+def _check_nested_and_pairs(c: Conversion) -> None:
+    """Refuse a nested model or a pair the conversions cannot hold to their word."""
+    key = c.d.key
+    outside = sorted(({n.field for n in c.nested} | {p.field for p in c.pairs}) - set(c.theirs))
+    if outside:
+        raise ValueError(
+            f"domain {key!r}: fin_infra nests or pairs fields its model lacks: {outside}"
+        )
+    inside = sorted(r.name for r in c.refused if "." in r.name)
+    if inside:
+        raise ValueError(f"domain {key!r}: fin_infra cannot refuse inside a nested model: {inside}")
+    for p in c.pairs:
+        ends = [c.d.field(end) for end in p.ends]
+        if p.field in {n.field for n in c.nested} or not all(
+            f.nullable and f.kind != "money_map" and c._floats(f) for f in ends
+        ):
+            raise ValueError(
+                f"domain {key!r}: fin_infra pairs {p.field!r} with two nullable numbers"
+                " it holds as floats (money or decimals: float)"
+            )
+        taken = set(c.supplied) | set(c.renamed.values()) | {b.field for b in c.breakdowns}
+        taken |= {end for other in c.pairs if other != p for end in other.ends}
+        if taken & set(p.ends):
+            raise ValueError(f"domain {key!r}: fin_infra pairs a field mapped elsewhere: {p.field}")

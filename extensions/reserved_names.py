@@ -47,6 +47,7 @@ suppress tenant tenants text theirs timedelta tmp_path total type_ unchecked upd
 updated updated_at upgrade utc_now uuid v value values version visible
 back changed cls f from_fin_infra fuller k message model moved now number numbers time
 to_fin_infra unknown
+attrgetter pair
 exact get_by_tax_year high low precision scale
 get_by_cadence get_by_security
 create_table_alone get_by_account get_by_account_between get_by_category get_by_connection

@@ -1,10 +1,10 @@
 """Recurring patterns and holdings (issue 11), and what the catalogue grew for them.
 
 Their field names follow fin-infra 0.13's ``RecurringPattern`` and ``Holding`` (the
-held ``Security`` inline), so a row converts by hand; neither has a ``fin_infra:``
-block yet (the YAML files say why). The catalogue grew bounds on decimals and a
-``before`` finder on a datetime column; the slow tests render each domain and run
-every check on the result.
+held ``Security`` inline); their ``fin_infra:`` blocks, the range as a pair and the
+security as a nested model, are checked in test_fin_infra.py. The catalogue grew bounds
+on decimals and a ``before`` finder on a datetime column; the slow tests render each
+domain and run every check on the result.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import pytest
 from pydantic import ValidationError
 
 from extensions.catalogue import _field, check_field, domain_keys, load_domain
-from extensions.fin_infra import conversion
 from extensions.layout import LINE_LENGTH
 from extensions.testcases import check_violation, finder_cases, value_imports
 from tests.conftest import render
@@ -116,7 +115,6 @@ def test_recurring_patterns_are_one_per_merchant_and_cadence_with_keyset_indexes
         ("tenant_id", "user_id", "normalized_merchant", "created_at", "id"),
     ]
     assert patterns.starts_days
-    assert conversion(patterns) is None
 
 
 def test_due_before_a_day_is_tested_at_the_days_first_moment() -> None:
@@ -201,7 +199,6 @@ def test_holdings_belong_to_an_account_and_are_one_per_security() -> None:
         ("tenant_id", "account_id", "user_id", "created_at", "id"),
         ("tenant_id", "user_id", "security_id", "created_at", "id"),
     ]
-    assert conversion(holdings) is None
 
 
 # What the catalogue grew --------------------------------------------------------------
