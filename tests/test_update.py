@@ -162,10 +162,10 @@ HAND_EDITS: list[tuple[str, str, str]] = [
     ),
     (
         REPOSITORY,
-        "    def _owned(",
+        "    def _owner_params(",
         '    async def count_all(self) -> int:\n        """Every budget of every tenant (admin use)."""\n'
         "        return await self._session.scalar(select(func.count()).select_from(Budget)) or 0\n\n"
-        "    def _owned(",
+        "    def _owner_params(",
     ),
     (
         SCHEMAS,
@@ -424,8 +424,8 @@ def test_turning_the_repository_off_keeps_an_edited_repository_file_in_conflict(
     app.copy()
     app.edit(
         REPOSITORY,
-        "    def _owned(",
-        '    async def mine(self) -> None:\n        """Mine."""\n\n    def _owned(',
+        "    def _owner_params(",
+        '    async def mine(self) -> None:\n        """Mine."""\n\n    def _owner_params(',
     )
     app.commit("extend the repository")
 
