@@ -26,7 +26,7 @@ from .file_imports import (
     repository_imports,
     schemas_imports,
 )
-from .fin_infra import conversion as fin_infra_of
+from .fin_infra_block import conversion as fin_infra_of
 from .given import check_data, check_data_names
 from .history import history, latest_step, step_names
 from .ids import revision_id

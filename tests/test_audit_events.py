@@ -20,7 +20,7 @@ from extensions import catalogue
 from extensions import questions as q
 from extensions.api import finder_routes, operation_ids
 from extensions.catalogue import load_domain
-from extensions.fin_infra import conversion
+from extensions.fin_infra_block import conversion
 from extensions.testcases import finder_cases
 from tests.answer_helpers import snapshot
 from tests.conftest import render

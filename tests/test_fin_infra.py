@@ -21,9 +21,10 @@ import pytest
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from extensions import fin_infra
+from extensions import fin_infra_block
 from extensions.catalogue import _raw, domain_keys, load_domain
-from extensions.fin_infra import Conversion, conversion
+from extensions.fin_infra import Conversion
+from extensions.fin_infra_block import conversion
 from tests.conftest import render, run
 
 SCRIPTS = Path(__file__).with_name("scripts")
@@ -215,7 +216,7 @@ def test_what_fin_infra_stamps_on_a_row_is_what_the_database_sets(key: str) -> N
 
 def _with_block(monkeypatch: pytest.MonkeyPatch, key: str, **block: Any) -> None:
     raw = {**_raw(key), "fin_infra": {**_raw(key)["fin_infra"], **block}}
-    monkeypatch.setattr(fin_infra, "_raw", lambda _key: raw)
+    monkeypatch.setattr(fin_infra_block, "_raw", lambda _key: raw)
 
 
 @pytest.mark.parametrize(
@@ -241,7 +242,7 @@ def test_a_bad_fin_infra_block_is_refused(
 
 def test_a_domain_without_a_block_has_no_conversion(monkeypatch: pytest.MonkeyPatch) -> None:
     raw = {k: v for k, v in _raw("goals").items() if k != "fin_infra"}
-    monkeypatch.setattr(fin_infra, "_raw", lambda _key: raw)
+    monkeypatch.setattr(fin_infra_block, "_raw", lambda _key: raw)
 
     assert conversion(load_domain("goals")) is None
 

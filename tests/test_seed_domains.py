@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, JsonValue, ValidationError
 
 from extensions import catalogue
 from extensions.catalogue import _field, check_field, load_domain
-from extensions.fin_infra import conversion
+from extensions.fin_infra_block import conversion
 from extensions.reserved_names import RENDERED_CLASS_NAMES
 from extensions.types import INT_MAX, INT_MIN, field_type
 from tests.conftest import ROOT, mypy_strict, render, rendered_pytest, run, tool
