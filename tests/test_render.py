@@ -3,18 +3,43 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from jinja2 import Environment
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 from extensions.ids import revision_id
 from tests.conftest import ROOT, files, render, run, tool
 from tests.jinja_memo import UNMEMOISED
 
 BUDGETS_REVISION = revision_id("budgets", "budgets")
+# Earlier Copier releases let a template write outside the destination (CVE-2025-55201).
+SAFE_COPIER = Version("9.9.1")
+
+
+def copier_requirement() -> Requirement:
+    """The copier requirement of pyproject.toml: what Copier's environment installs."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = [Requirement(text) for text in project["dependencies"]]
+    return next(requirement for requirement in requirements if requirement.name == "copier")
+
+
+def test_the_template_refuses_a_copier_older_than_the_path_traversal_fix() -> None:
+    settings = yaml.safe_load((ROOT / "copier.yml").read_text())
+
+    assert Version(settings["_min_copier_version"]) >= SAFE_COPIER
+
+
+def test_copiers_environment_installs_no_copier_older_than_the_path_traversal_fix() -> None:
+    specifier = copier_requirement().specifier
+
+    lower_bounds = [Version(s.version) for s in specifier if s.operator in (">=", ">", "==", "~=")]
+    assert lower_bounds and max(lower_bounds) >= SAFE_COPIER
 
 
 def test_defaults_render_the_budgets_layer_with_pytest_copie(copie: Any) -> None:
@@ -200,7 +225,7 @@ def test_rendering_needs_no_formatter_and_gives_the_same_bytes(tmp_path: Path) -
     venv, bare = tmp_path / "copier", tmp_path / "bare"
     uv = [tool("uv")]
     assert run([*uv, "venv", "--quiet", "--python", "3.11", str(venv)], tmp_path).returncode == 0
-    dependencies = ["copier>=9.4,<10", "copier-template-extensions", "inflection", "pyyaml"]
+    dependencies = [str(copier_requirement()), "copier-template-extensions", "inflection", "pyyaml"]
     install = [*uv, "pip", "install", "--quiet", "--python", str(venv / "bin/python")]
     assert run([*install, *dependencies], tmp_path).returncode == 0
     path = f"{venv / 'bin'}:/usr/bin:/bin"
