@@ -233,3 +233,40 @@ def test_the_after_copy_message_quotes_every_path_it_prints(tmp_path: Path) -> N
 
     assert f"pytest '{hostile}/budgets' --confcutdir='{hostile}/budgets'" in message
     assert f"'{tmp_path}/my app'" in message
+
+
+def _after_update_message(tmp_path: Path, tests_dir: str) -> str:
+    settings = yaml.safe_load((ROOT / "copier.yml").read_text())
+    environment = Environment(undefined=StrictUndefined)
+    environment.globals.update(render.GLOBALS)
+    environment.filters.update(render.FILTERS)
+    return environment.from_string(settings["_message_after_update"]).render(
+        _copier_conf={"dst_path": PurePosixPath(tmp_path / "my app")},
+        domain_key="budgets",
+        tests_dir=tests_dir,
+    )
+
+
+def test_the_after_update_message_quotes_every_path_it_prints(tmp_path: Path) -> None:
+    hostile = "tests;touch pwned"
+
+    message = _after_update_message(tmp_path, hostile)
+
+    assert f"pytest '{hostile}/budgets' --confcutdir='{hostile}/budgets'" in message
+    assert f"'{tmp_path}/my app'" in message
+
+
+def test_the_after_update_message_puts_conflicts_before_requirements_migrations_and_tests(
+    tmp_path: Path,
+) -> None:
+    message = _after_update_message(tmp_path, "tests")
+
+    steps = [
+        "git grep -n '^<<<<<<<'",
+        "find . -name '*.rej'",
+        "pip install -r .copier/requirements.budgets.txt",
+        "alembic upgrade head",
+        "pytest tests/budgets --confcutdir=tests/budgets",
+    ]
+    assert all(step in message for step in steps), message
+    assert [message.index(step) for step in steps] == sorted(message.index(s) for s in steps)

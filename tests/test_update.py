@@ -7,6 +7,7 @@ renders an app from one tag, commits and customises it, then updates it to the n
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -89,7 +90,9 @@ class App:
         )
         self.commit(f"render {data.get('domain', 'budgets')}")
 
-    def update(self, domain: str = "budgets", ref: str = "HEAD", **data: Any) -> None:
+    def update(
+        self, domain: str = "budgets", ref: str = "HEAD", *, quiet: bool = True, **data: Any
+    ) -> None:
         run_update(
             self.path,
             data=data,
@@ -98,7 +101,7 @@ class App:
             defaults=True,
             overwrite=True,
             unsafe=True,
-            quiet=True,
+            quiet=quiet,
             conflict="inline",
         )
 
@@ -237,6 +240,25 @@ def test_a_release_that_changes_the_users_lines_shows_both_sides(
     text = app.read(REPOSITORY)
     assert "<<<<<<< " in text and ">>>>>>> " in text
     assert "DEFAULT_LIMIT = 20" in text and "DEFAULT_LIMIT = 100" in text
+
+
+def test_an_update_prints_what_to_do_next_with_the_apps_paths_shell_quoted(
+    tmp_path: Path, template: Template, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = App(tmp_path / "my app", template)
+    app.copy()
+    template.edit(REPOSITORY_TEMPLATE, "DEFAULT_LIMIT = 50", "DEFAULT_LIMIT = 100")
+    template.release("v1.1.0")
+    capsys.readouterr()
+
+    app.update(quiet=False)
+
+    message = capsys.readouterr().err
+    assert f"Updated budgets in {shlex.quote(str(app.path))}." in message
+    assert "    git grep -n '^<<<<<<<'\n" in message
+    assert "    pip install -r .copier/requirements.budgets.txt\n" in message
+    assert "    alembic upgrade head\n" in message
+    assert "    pytest tests/budgets --confcutdir=tests/budgets\n" in message
 
 
 def _add_notes_release(template: Template) -> str:
