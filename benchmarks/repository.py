@@ -227,21 +227,30 @@ class Bench:
             async with AsyncSession(self.engine) as session:
                 repository = self.goals.GoalRepository(session)
                 for goal_id in ids:
-                    await repository.get(goal_id, tenant_id=TENANT)
+                    await repository.get(goal_id, tenant_id=TENANT, user_id=USER)
 
         async def core_gets() -> None:
             async with self.engine.connect() as connection:
                 for goal_id in ids:
-                    query = select(goal_table).where(goal_table.c.id == goal_id)
+                    query = select(goal_table).where(
+                        goal_table.c.id == goal_id,
+                        goal_table.c.tenant_id == TENANT,
+                        goal_table.c.user_id == USER,
+                    )
                     (await connection.execute(query)).first()
 
         await self.pair(f"get of {len(ids):,} goals by id", gets, core_gets)
-        by_id = select(goal_table).where(goal_table.c.id == bindparam("id"))
+        by_id = select(goal_table).where(
+            goal_table.c.id == bindparam("id"),
+            goal_table.c.tenant_id == bindparam("tenant"),
+            goal_table.c.user_id == bindparam("user"),
+        )
 
         async def core_gets_prebuilt() -> None:
             async with self.engine.connect() as connection:
                 for goal_id in ids:
-                    (await connection.execute(by_id, {"id": goal_id})).first()
+                    owner = {"tenant": TENANT, "user": USER}
+                    (await connection.execute(by_id, {"id": goal_id} | owner)).first()
 
         await self.pair("  the same / Core's statement built once", gets, core_gets_prebuilt)
 

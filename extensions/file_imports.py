@@ -103,6 +103,7 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
         "contextlib:asynccontextmanager",
         "dataclasses:dataclass",
         f"datetime:{d.sort_field_kind}",
+        "enum:Enum",
         "functools:cache",
         "sqlalchemy:BindParameter",
         "sqlalchemy:ColumnElement",

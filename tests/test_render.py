@@ -118,7 +118,9 @@ def _without_commit(answers: bytes) -> dict[str, Any]:
     return data
 
 
-def test_without_a_repository_the_package_documents_svc_infra_wiring(copie: Any) -> None:
+def test_without_a_repository_the_package_points_to_routes_scoped_to_the_caller(
+    copie: Any,
+) -> None:
     result = copie.copy(
         extra_answers={
             "with_repository": False,
@@ -131,10 +133,9 @@ def test_without_a_repository_the_package_documents_svc_infra_wiring(copie: Any)
     init = (package / "__init__.py").read_text()
     assert not (package / "budget_repository.py").exists()
     assert not (result.project_dir / "tests/budgets/test_budget_repository.py").exists()
-    assert (
-        "SqlResource(" in init and "soft_delete=True" in init and 'tenant_field="tenant_id"' in init
-    )
-    assert "update_schema=BudgetUpdate" in init
+    assert "SqlRepository(model=Budget, soft_delete=True)" in init
+    assert "``api=svc_infra``" in init and "tenant and user from your auth" in init
+    assert "SqlResource(" not in init  # an unscoped example invites copying
 
 
 def test_svc_infra_base_renders_no_base_module(copie: Any) -> None:

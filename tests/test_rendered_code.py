@@ -184,9 +184,26 @@ def _break(path: Path, old: str, new: str) -> None:
         # list, count and the finders share: the isolation tests of each see it.
         (
             "app/models/budgets/budget_repository.py",
-            '    Budget.tenant_id == bindparam("tenant"),\n)',
-            ")",
+            '        Budget.tenant_id == bindparam("tenant"),\n    )',
+            "    )",
             ["test_get_does_not_return_another_tenants_budget"],
+        ),
+        # Reads that forget the owner, in get's statement and in the owner filters.
+        (
+            "app/models/budgets/budget_repository.py",
+            '    if owned:\n        query = query.where(Budget.user_id == bindparam("user_id"))\n',
+            "",
+            [
+                "test_get_does_not_return_another_users_budget",
+                "test_another_user_can_neither_change_nor_delete_a_budget",
+                "test_another_user_cannot_restore_a_deleted_budget",
+            ],
+        ),
+        (
+            "app/models/budgets/budget_repository.py",
+            '        Budget.user_id == bindparam("user_id"),\n    ]',
+            "    ]",
+            ["test_list_and_count_see_only_the_callers_own_budgets"],
         ),
         (
             "app/models/budgets/budget_repository.py",
@@ -200,8 +217,8 @@ def _break(path: Path, old: str, new: str) -> None:
         # Reads that forget soft delete: the visibility tests see it.
         (
             "app/models/budgets/budget_repository.py",
-            "LIVE_BY_ID = BY_ID.where(Budget.deleted_at.is_(None))",
-            "LIVE_BY_ID = BY_ID",
+            "    if not include_deleted:\n        query = query.where(Budget.deleted_at.is_(None))\n",
+            "",
             ["test_delete_hides_the_budget_from_reads_but_keeps_it"],
         ),
         (
@@ -217,6 +234,8 @@ def _break(path: Path, old: str, new: str) -> None:
     ids=[
         "migration-drift",
         "tenant-leak-get",
+        "owner-leak-get",
+        "owner-leak-list",
         "tenant-leak-list-and-finders",
         "soft-delete-leak-get",
         "soft-delete-leak-list-and-finders",

@@ -185,7 +185,7 @@ async def attack(domain: str, entity: str) -> Tally:
             await owner.create(create.model_validate(values(i)), tenant_id=TENANT)
             for i in (1, 2, 3)
         ]
-        await owner.delete(victims[2].id, tenant_id=TENANT)
+        await owner.delete(victims[2].id, tenant_id=TENANT, user_id=USER)
         await session.commit()
     before = await _rows(sessions, table)
     change = None
@@ -201,8 +201,11 @@ async def attack(domain: str, entity: str) -> Tally:
             await session.rollback()
             return result
 
-    # Look-alike tenants against every method that takes a tenant.
-    for tenant in LOOKALIKE_TENANTS:
+    # Look-alike tenants, and look-alike users in the right tenant, against every method
+    # that takes an id: get, update, delete, restore and purge.
+    owners = [(tenant, USER) for tenant in LOOKALIKE_TENANTS]
+    owners += [(TENANT, user) for user in LOOKALIKE_USERS]
+    for tenant, user in owners:
         for victim in victims:
             for method in ("get", "update", "delete", "restore", "purge"):
                 if method == "update" and change is None:
@@ -210,15 +213,19 @@ async def attack(domain: str, entity: str) -> Tally:
                 args = (victim.id, change) if method == "update" else (victim.id,)
 
                 async def row_call(
-                    repo: Any, m: str = method, a: tuple[Any, ...] = args, t: str = tenant
+                    repo: Any,
+                    m: str = method,
+                    a: tuple[Any, ...] = args,
+                    owner: dict[str, str] = {"tenant_id": tenant, "user_id": user},  # noqa: B006
                 ) -> Any:
-                    return await getattr(repo, m)(*a, tenant_id=t)
+                    return await getattr(repo, m)(*a, **owner)
 
-                if await attempt(f"{method}(tenant={tenant!r})", row_call) is not None:
-                    tally.breach(f"{domain}.{method} with tenant {tenant!r} reached a row")
+                what = f"{method}(tenant={tenant!r}, user={user!r})"
+                if await attempt(what, row_call) is not None:
+                    tally.breach(f"{domain}.{what} reached a row")
+    for tenant in LOOKALIKE_TENANTS:
         for user in (USER, *LOOKALIKE_USERS):
             await _reads(tally, attempt, domain, finders, tenant, user)
-    # Look-alike users within the right tenant.
     for user in LOOKALIKE_USERS:
         await _reads(tally, attempt, domain, finders, TENANT, user)
     # Forged cursors, wrong ids and limits.
@@ -230,7 +237,9 @@ async def attack(domain: str, entity: str) -> Tally:
         if page is not None:
             tally.breach(f"{domain}.list accepted a forged cursor {str(cursor)[:20]!r}")
     for row_id in WRONG_IDS:
-        await attempt(f"get({row_id!r})", lambda repo, i=row_id: repo.get(i, tenant_id=TENANT))
+        await attempt(
+            f"get({row_id!r})", lambda repo, i=row_id: repo.get(i, tenant_id=TENANT, user_id=USER)
+        )
     for limit in WRONG_LIMITS:
         page = await attempt(
             f"list(limit={limit!r})",
@@ -309,7 +318,7 @@ async def _values(
         async def store(repo: Any, f: dict[str, Any] = fields) -> Any:
             row = create.model_validate(f)
             created = await repo.create(row, tenant_id=TENANT)
-            return row, await repo.get(created.id, tenant_id=TENANT)
+            return row, await repo.get(created.id, tenant_id=TENANT, user_id=created.user_id)
 
         stored = await attempt(f"create({list(overrides)})", store)
         if stored is not None:
@@ -321,7 +330,7 @@ async def _values(
         # what the database then holds.
         async def store_many(repo: Any, f: dict[str, Any] = fields) -> Any:
             (returned,) = await repo.create_many([create.model_validate(f)], tenant_id=TENANT)
-            found = await repo.get(returned.id, tenant_id=TENANT)
+            found = await repo.get(returned.id, tenant_id=TENANT, user_id=returned.user_id)
             return type(returned).model_validate(found) == returned  # before the rollback
 
         same = await attempt(f"create_many({list(overrides)})", store_many)

@@ -121,14 +121,20 @@ class RepositoryMachine(RuleBasedStateMachine):
         self.rows[row.id] = Expected(tenant, user, name, start)
 
     @precondition(lambda self: self.rows)
-    @rule(pick=st.integers(0, 99), tenant=st.sampled_from(TENANTS), name=st.sampled_from(NAMES))
-    def rename(self, pick: int, tenant: str, name: str) -> None:
+    @rule(
+        pick=st.integers(0, 99),
+        tenant=st.sampled_from(TENANTS),
+        user=st.sampled_from(USERS),
+        name=st.sampled_from(NAMES),
+    )
+    def rename(self, pick: int, tenant: str, user: str, name: str) -> None:
         row_id = self._pick(pick)
         row = self.rows[row_id]
-        visible = row.tenant == tenant and not row.deleted
+        visible = (row.tenant, row.user) == (tenant, user) and not row.deleted
+        changes = BudgetUpdate(name=name)
         try:
             updated = self.run(
-                self.repository.update(row_id, BudgetUpdate(name=name), tenant_id=tenant)
+                self.repository.update(row_id, changes, tenant_id=tenant, user_id=user)
             )
         except BudgetNotFound:
             assert not visible, "a visible row was not found"
@@ -136,7 +142,7 @@ class RepositoryMachine(RuleBasedStateMachine):
         except BudgetConflict:
             assert self._taken(tenant, row.user, name, but=row_id)
             return
-        assert visible, "another tenant's or a deleted row was updated"
+        assert visible, "another owner's or a deleted row was updated"
         if name != row.name:
             row.version += 1
         row.name = name
@@ -146,17 +152,19 @@ class RepositoryMachine(RuleBasedStateMachine):
     @rule(
         pick=st.integers(0, 99),
         tenant=st.sampled_from(TENANTS),
+        user=st.sampled_from(USERS),
         action=st.sampled_from(("delete", "restore", "purge")),
     )
-    def change_state(self, pick: int, tenant: str, action: str) -> None:
+    def change_state(self, pick: int, tenant: str, user: str, action: str) -> None:
         row_id = self._pick(pick)
         row = self.rows[row_id]
-        allowed = (
-            row.tenant == tenant
-            and {"delete": not row.deleted, "restore": row.deleted, "purge": True}[action]
-        )
+        allowed = (row.tenant, row.user) == (tenant, user) and {
+            "delete": not row.deleted,
+            "restore": row.deleted,
+            "purge": True,
+        }[action]
         try:
-            self.run(getattr(self.repository, action)(row_id, tenant_id=tenant))
+            self.run(getattr(self.repository, action)(row_id, tenant_id=tenant, user_id=user))
         except BudgetNotFound:
             assert not allowed, f"{action} of a row it may change raised not found"
             return

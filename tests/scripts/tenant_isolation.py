@@ -1,6 +1,7 @@
 """Run inside a rendered app with budgets, goals and net_worth (tenancy and soft delete on).
 
-Seeded random attempts by one tenant on another tenant's rows, live and soft-deleted,
+Seeded random attempts on one user's rows, live and soft-deleted, by another tenant and
+by another user of the same tenant,
 through every repository method: reads must come back empty or not found, writes
 must raise not found, and the other tenant's rows must be byte for byte unchanged.
 Usage: python tenant_isolation.py DATABASE_URL ATTEMPTS_PER_DOMAIN SEED
@@ -25,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 URL, ATTEMPTS, SEED = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 DOMAINS = {"budgets": "Budget", "goals": "Goal", "net_worth": "NetWorthSnapshot"}
 OWNER, INTRUDER, USER = "tenant-a", "tenant-b", "user-1"
+# Another tenant (with the victim's user id), and another user of the victim's tenant.
+INTRUDERS = ((INTRUDER, USER), (OWNER, "user-2"))
 ROW_METHODS = ("get", "update", "delete", "restore", "purge")
 CRUD = {
     *("create", "create_many", "get", "list", "count"),
@@ -94,7 +97,7 @@ async def attack(domain: str, entity: str, rng: random.Random) -> tuple[int, int
             for i in range(1, 7)
         ]
         for row in rows[:3]:
-            await owner.delete(row.id, tenant_id=OWNER)
+            await owner.delete(row.id, tenant_id=OWNER, user_id=USER)
         await session.commit()
     before = await _snapshot(sessions, table)
     change = None
@@ -110,30 +113,30 @@ async def attack(domain: str, entity: str, rng: random.Random) -> tuple[int, int
     for _ in range(ATTEMPTS):
         method = rng.choice(methods)
         row = rng.choice(rows)
+        tenant, user = rng.choice(INTRUDERS)
         attempts += 1
         async with sessions() as session:
             intruder = repository_class(session)
             if method in ROW_METHODS:
                 args = (row.id, change) if method == "update" else (row.id,)
                 try:
-                    await getattr(intruder, method)(*args, tenant_id=INTRUDER)
+                    await getattr(intruder, method)(*args, tenant_id=tenant, user_id=user)
                 except not_found:
                     blocked += 1
                 else:
-                    raise AssertionError(f"{domain}.{method} succeeded on another tenant's row")
+                    raise AssertionError(f"{domain}.{method} reached {USER}'s row as {user}")
             elif method == "list":
-                page = await intruder.list(tenant_id=INTRUDER, user_id=USER, include_deleted=True)
+                page = await intruder.list(tenant_id=tenant, user_id=user, include_deleted=True)
                 assert list(page.items) == [], f"{domain}.list leaked rows"
                 blocked += 1
             elif method == "count":
                 assert (
-                    await intruder.count(tenant_id=INTRUDER, user_id=USER, include_deleted=True)
-                    == 0
+                    await intruder.count(tenant_id=tenant, user_id=user, include_deleted=True) == 0
                 )
                 blocked += 1
             else:
                 found = await getattr(intruder, method)(
-                    *_arguments(getattr(intruder, method)), tenant_id=INTRUDER, user_id=USER
+                    *_arguments(getattr(intruder, method)), tenant_id=tenant, user_id=user
                 )
                 assert not found, f"{domain}.{method} leaked rows"
                 blocked += 1
