@@ -145,33 +145,39 @@ def api_imports(
 def svc_infra_imports(
     d: Domain, model_module: str, schemas_module: str, repository_module: str = ""
 ) -> list[str]:
-    """The svc-infra wiring: SqlResource, a repository fitted to the domain, the schemas."""
+    """The svc-infra wiring: its CRUD router, a repository fitted to the domain, the schemas.
+
+    No ``from __future__ import annotations``: FastAPI reads the annotations of the
+    dependency the module defines inside a function, and a string would not resolve.
+    """
     E = d.entity
     specs = [
-        "__future__:annotations",
         "uuid",
+        "collections.abc:AsyncIterator",
+        "collections.abc:Awaitable",
+        "collections.abc:Callable",
+        "collections.abc:Iterable",
         "collections.abc:Sequence",
+        "contextvars:ContextVar",
+        "dataclasses:dataclass",
         "http:HTTPStatus",
+        "typing:Annotated",
         "typing:Any",
+        "fastapi:Depends",
         "fastapi:FastAPI",
         "fastapi:HTTPException",
+        "fastapi.exceptions:RequestValidationError",
         "sqlalchemy.exc:IntegrityError",
         "sqlalchemy.ext.asyncio:AsyncSession",
-        "svc_infra.api.fastapi.db.sql.add:add_sql_resources",
+        "svc_infra.api.fastapi.db.sql.crud_router:make_crud_router_plus_sql",
         "svc_infra.db.sql.repository:SqlRepository",
-        "svc_infra.db.sql.resource:SqlResource",
         "svc_infra.db.sql.service:SqlService",
         "typing_extensions:override",
         f".{model_module}:{E}",
+        f".{schemas_module}:New{E}",
         f".{schemas_module}:{E}Create",
         f".{schemas_module}:{E}Read",
     ]
-    if d.tenant_field:
-        specs += [
-            "collections.abc:Awaitable",
-            "collections.abc:Callable",
-            "svc_infra.api.fastapi.tenancy.context:require_tenant_id",
-        ]
     if d.soft_delete:
         specs.append(f".{model_module}:utc_now")
     if d.immutable:
@@ -261,13 +267,20 @@ def svc_infra_test_imports(
         "fastapi:FastAPI",
         "sqlalchemy.ext.asyncio:AsyncSession",
         "sqlalchemy.ext.asyncio:async_sessionmaker",
+        "svc_infra.api.fastapi.db.sql.crud_router:make_crud_router_plus_sql",
         "svc_infra.api.fastapi.db.sql.session:get_session",
+        "svc_infra.db.sql.service:SqlService",
+        f"{package}:{E}",
+        f"{package}:New{E}",
         f"{package}:{E}Create",
         f"{package}:{E}Read",
+        f"{package}.{api_module}:{E}SqlRepository",
         f"{package}.{api_module}:add_{d.snake}_routes",
     ]
+    if d.immutable:
+        specs.append(f"{package}.{api_module}:{E}NoChanges")
     if d.soft_delete:
-        specs += [f"{package}:{E}", "datetime:timedelta"]
+        specs.append("datetime:timedelta")
     if not d.immutable:
         specs.append(f"{package}:{E}Update")
         value = d.change.get("value", "")
@@ -285,27 +298,32 @@ def api_message(api: str, package: str, api_module: str, domain: str, tenant: bo
     >>> print(api_message("fastapi", "app.models.goals", "goal_api", "goals", False))
     <BLANKLINE>
     <BLANKLINE>
-    Mount its routes in your FastAPI app (get_session: your session dependency; docs/api.md):
+    Mount its routes in your FastAPI app (your dependencies: get_session yields a session,
+    current_user returns the caller's user id from its authentication; docs/api.md):
         from app.models.goals.goal_api import goal_router
-        app.include_router(goal_router(get_session))
+        app.include_router(goal_router(get_session, current_user))
     """
     if api not in ("fastapi", "svc_infra"):
         return ""
     snake = load_domain(domain).snake
     module = f"{package}.{api_module}"
-    yours = "get_session, current_tenant" if tenant else "get_session"
     if api == "fastapi":
+        callers = "current_tenant, current_user" if tenant else "current_user"
+        whose = "tenant and user ids" if tenant else "user id"
         return (
-            f"\n\nMount its routes in your FastAPI app ({yours.replace(', ', ' and ')}: your "
-            f"{'dependencies' if tenant else 'session dependency'}; docs/api.md):\n"
+            "\n\nMount its routes in your FastAPI app (your dependencies: get_session yields"
+            f" a session,\n{callers} return{'' if tenant else 's'} the caller's {whose} from"
+            " its authentication; docs/api.md):\n"
             f"    from {module} import {snake}_router\n"
-            f"    app.include_router({snake}_router({yours}))"
+            f"    app.include_router({snake}_router(get_session, {callers}))"
         )
+    callers = "current_tenant, current_user" if tenant else "current_user"
     return (
-        "\n\nMount svc-infra's routes in your FastAPI app"
-        f"{' (current_tenant: your tenant dependency; docs/api.md)' if tenant else ' (docs/api.md)'}:\n"
+        f"\n\nMount svc-infra's routes in your FastAPI app ({callers.replace(', ', ' and ')}: "
+        f"your {'dependencies' if tenant else 'dependency'} returning the caller's "
+        f"{'tenant and user ids' if tenant else 'user id'}; docs/api.md):\n"
         "    from svc_infra.api.fastapi.db.sql.add import add_sql_db\n"
         f"    from {module} import add_{snake}_routes\n"
         "    add_sql_db(app)  # svc-infra's sessions, from SQL_URL\n"
-        f"    add_{snake}_routes(app{', current_tenant' if tenant else ''})"
+        f"    add_{snake}_routes(app, {callers})"
     )

@@ -252,7 +252,7 @@ def svc_infra_budgets(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-def test_svc_infra_alone_trusts_a_header_and_fails_on_uuid_ids_and_the_wiring_fixes_both(
+def test_svc_infra_alone_trusts_the_client_and_fails_on_uuid_ids_and_the_wiring_fixes_both(
     svc_infra_budgets: Path,
 ) -> None:
     script = [sys.executable, str(SCRIPTS / "svc_infra_routes.py")]
@@ -266,11 +266,15 @@ def test_svc_infra_alone_trusts_a_header_and_fails_on_uuid_ids_and_the_wiring_fi
         "raw: get by id: 500",  # the id stays text; a UUID column needs uuid.UUID
         "raw: delete by id: 500",
         "raw: create without the defaulted fields: 500",  # categories stored as null
-        # the rendered add_budget_routes, the caller being tenant-b:
+        "raw: create naming its owner: 201",  # any user_id the client chooses
+        "raw: invalid body: 422, input echoed: True",
+        # the rendered add_budget_routes, the caller being user-2 of tenant-b:
         "wired: list with X-Tenant-Id of another tenant: total 0",
         "wired: get by id: 404",
         "wired: delete by id: 404",
         "wired: create without the defaulted fields: 201",
+        "wired: create naming its owner: 422",
+        "wired: invalid body: 422, input echoed: False",
         "SqlRepository.delete without where= deletes another tenant's row: True",
     ]
 
@@ -279,11 +283,25 @@ def test_svc_infra_alone_trusts_a_header_and_fails_on_uuid_ids_and_the_wiring_fi
 @pytest.mark.parametrize(
     ("old", "new", "failing_test"),
     [
-        # Without the override, svc-infra takes the tenant from the client's header.
+        # Without the owner in every where=, any user reaches every user's rows.
         (
-            "    app.dependency_overrides[require_tenant_id] = tenant\n",
+            "        Budget.user_id == caller.user_id,\n",
             "",
-            "test_a_tenant_header_from_the_client_is_ignored",
+            "test_another_user_cannot_reach_a_budget_by_its_id",
+        ),
+        # Without the tenant, another tenant's user of the same name reaches them.
+        (
+            "        Budget.tenant_id == caller.tenant,\n",
+            "",
+            "test_another_tenant_cannot_reach_a_budget_by_its_id",
+        ),
+        # The caller left bound after the request: unbound routes would serve it.
+        ("            _CALLER.reset(token)\n", "            pass\n", "without_a_caller_refuse"),
+        # FastAPI's own 422, which echoes the body.
+        (
+            "        except RequestValidationError as error:\n",
+            "        except LookupError as error:\n",
+            "test_a_422_shows_where_and_what_but_never_the_input",
         ),
         # svc-infra's own delete, which compares the id as text (a 500 on SQLite).
         (
@@ -294,7 +312,7 @@ def test_svc_infra_alone_trusts_a_header_and_fails_on_uuid_ids_and_the_wiring_fi
             "test_delete_answers_204_and_the_budget_is_gone",
         ),
     ],
-    ids=["header-tenant", "svc-infra-delete"],
+    ids=["owner", "tenant", "caller-kept", "input-echoed", "svc-infra-delete"],
 )
 def test_the_rendered_svc_infra_tests_catch_a_broken_wiring(
     tmp_path: Path, svc_infra_budgets: Path, old: str, new: str, failing_test: str

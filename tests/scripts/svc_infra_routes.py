@@ -2,7 +2,8 @@
 
 Run inside an app rendered with budgets, api=svc_infra, a tenant and soft delete. Prints
 one line per behaviour, as measured: what svc-infra 1.22 does with add_sql_resources
-alone, and what the rendered add_budget_routes answers to the same requests.
+alone, and what the rendered add_budget_routes answers to the same requests (the
+caller being user-2 of tenant-b; the wired create sends no owner, which comes from auth).
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ async def _tenant_b() -> str:
     return "tenant-b"
 
 
+def _user_2() -> str:
+    return "user-2"
+
+
 async def main() -> None:
     folder = Path(tempfile.mkdtemp())
     engine = create_async_engine(f"sqlite+aiosqlite:///{folder}/routes.db")
@@ -76,7 +81,7 @@ async def main() -> None:
     _raw(raw)
     raw.dependency_overrides[get_session] = session
     wired = FastAPI()
-    add_budget_routes(wired, _tenant_b)
+    add_budget_routes(wired, _tenant_b, _user_2)
     wired.dependency_overrides[get_session] = session
     header = {"X-Tenant-Id": "tenant-a"}  # a client of tenant-b naming tenant-a
     for name, app in (("raw", raw), ("wired", wired)):
@@ -89,8 +94,15 @@ async def main() -> None:
             print(f"{name}: get by id: {found.status_code}")
             deleted = await client.delete(url, headers=header)
             print(f"{name}: delete by id: {deleted.status_code}")
-            created = await client.post("/_sql/budgets", json=BODY, headers=header)
+            body = BODY if name == "raw" else {k: v for k, v in BODY.items() if k != "user_id"}
+            created = await client.post("/_sql/budgets", json=body, headers=header)
             print(f"{name}: create without the defaulted fields: {created.status_code}")
+            owned = BODY | {"name": "Rent", "categories": {}}  # a whole budget, owner named
+            named = await client.post("/_sql/budgets", json=owned, headers=header)
+            print(f"{name}: create naming its owner: {named.status_code}")
+            invalid = await client.post("/_sql/budgets", json=[owned], headers=header)
+            echoed = "Rent" in invalid.text
+            print(f"{name}: invalid body: {invalid.status_code}, input echoed: {echoed}")
 
     async with sessions() as db:
         other = Budget(**(data | {"tenant_id": "tenant-b", "name": "Other", "id": uuid.uuid4()}))
