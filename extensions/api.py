@@ -129,6 +129,7 @@ def api_imports(
         f".{model_module}:{E}",
         f".{schemas_module}:{E}Create",
         f".{schemas_module}:{E}Read",
+        f".{schemas_module}:New{E}",
     ]
     if d.tree_parent:
         specs.append(f".{repository_module}:Invalid{E}Parent")
