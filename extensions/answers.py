@@ -219,9 +219,15 @@ def _ancestors(path: PurePosixPath) -> Iterator[PurePosixPath]:
 def _fix(root: Path, plan: Plan, question: str) -> str:
     """What to answer instead, when a path placed by ``question`` does not fit."""
     if question == "dest_dir":
-        return f"Choose another dest_dir, e.g. {defaults.package_folder(root, plan.domain)}."
+        folder = defaults.package_folder(root, plan.domain)
+        if PurePosixPath(folder) == plan.dest_dir:  # never suggest the answer refused
+            folder = str(PurePosixPath(folder).parent / f"fin_{plan.domain}")
+        return f"Choose another dest_dir, e.g. {folder}."
     if question == "base_class":
-        return f"Choose another base_class, e.g. {defaults.base_class(root)}."
+        base = defaults.base_class(root)
+        if base == plan.base_class:
+            base = f"{base.rpartition('.')[0]}_model.Base"
+        return f"Choose another base_class, e.g. {base}."
     if question in plan.folders:
         return f"Choose another {question}."
     return "Move what is there out of the way first."  # a file no answer places
@@ -254,6 +260,8 @@ def _packages_beside_modules(root: Path, plan: Plan) -> str:
         question = plan.owner(path)
         if path.name == "__init__.py" and path.parent != PurePosixPath("."):
             package, module = path.parent, path.parent.with_suffix(".py")
+            if module == plan.base_file and not (root / module).exists():
+                question = "base_class"  # the module the answer would have rendered
             if not (root / package).exists() and ((root / module).is_file() or module in planned):
                 return (
                     f"{question}: rendering {path} makes {package} a package beside the module {module}, and the "

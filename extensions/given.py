@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import pass_context
+from jinja2 import TemplateError, pass_context
 from jinja2.runtime import Context
 
 from . import destination
 from .catalogue import catalogue_steps, load_domain
 from .history import CREATE
 from .questionnaire import Question, load
-from .questions import refuse
+from .questions import refuse, tenant_default
 from .relations import link_problem, link_step
 
 # Copier's ``cast_to_bool`` takes anything; these are the words meant as a boolean.
@@ -174,6 +174,34 @@ def validator_message(context: Context, question: Question, value: object) -> st
     return template.render({**context.get_all(), question.name: value}).strip()
 
 
+def default_problem(context: Context, question: Question) -> str:
+    """Why the default of an unanswered text question does not fit the earlier answers.
+
+    Copier validates a default as it takes it, and a failing one ends in a traceback
+    that names no answer. A default it will not take (the app's recorded answer or a
+    user default comes first) is not judged here. The message names the answer that
+    made the default wrong when it knows it (a custom field named like the tenant
+    column), else the question, and always says what to answer instead.
+    """
+    conf = _conf(context)
+    taken_first = conf.get("user_defaults") or {}
+    if question.type != "str" or not question.default or question.name in taken_first:
+        return ""
+    recorded = _recorded_answers(context)
+    if recorded and question.name in recorded:
+        return ""
+    try:
+        value = context.environment.from_string(question.default).render(context.get_all())
+    except (TemplateError, LookupError, TypeError, AttributeError):
+        return ""  # a default this context cannot render yet; Copier judges it itself
+    message = validator_message(context, question, value)
+    if not message:
+        return ""
+    if question.name == "tenant_field":
+        return tenant_default(value, str(context.get("domain_entry", "")), message)
+    return f"{message} ({question.name} was not answered; {value!r} is its default: answer {question.name} yourself.)"
+
+
 @pass_context
 def check_data_names(context: Context) -> bool:
     """Stop Copier when ``--data`` names no question, or a check. Always true."""
@@ -192,9 +220,11 @@ def check_data(context: Context, name: str) -> bool:
     the given value, and after every earlier question has its answer.
     """
     data = _conf(context)["data"]
-    if name not in data:
-        return True
     question = load(str(_conf(context)["src_path"]))[name]
+    if name not in data:
+        if message := default_problem(context, question):
+            refuse(message)
+        return True
     value = data[name]
     if question.recorded:
         # spec_history is recorded before the entry it makes exists; it needs none.

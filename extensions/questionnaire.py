@@ -25,6 +25,7 @@ class Question:
     validator: str = ""
     recorded: bool = False  # ``ask: false``: Copier works the answer out and stores it
     check: bool = False  # ``when: false``: a check that runs before writing, never an answer
+    default: str = ""  # the default as copier.yml writes it (a Jinja template), for text questions
 
     @property
     def answerable(self) -> bool:
@@ -59,6 +60,7 @@ def parse(text: str) -> dict[str, Question]:
             validator=str(spec.get("validator", "")),
             recorded=spec.get("ask") is False,
             check=spec.get("when") is False,
+            default=spec["default"] if isinstance(spec.get("default"), str) else "",
         )
     return questions
 

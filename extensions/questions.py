@@ -26,6 +26,7 @@ from .reserved_names import (
 )
 from .spec import SpecError, entity_problem
 from .spec import handle as custom_handle
+from .spec import is_handle as is_custom_handle
 from .sql_keywords import SQL_KEYWORDS
 
 # Tables svc-infra 1.22.2 registers on ModelBase.metadata (measured by importing it).
@@ -87,15 +88,19 @@ def table_name(value: str) -> str:
     return ""
 
 
-def entity(value: str) -> str:
-    """A custom entity's class name: CamelCase, not a catalogue domain nor a rendered class.
+def entity(value: str, base_class: str = "") -> str:
+    """A custom entity's class name: CamelCase, not a catalogue domain nor a rendered name.
+
+    ``base_class`` is the app's declarative base (the default answer of base_class).
 
     >>> entity("Invoice")
     ''
     >>> entity("invoice")
-    "entity: 'invoice' is not allowed; give a class name in CamelCase of at most 32 letters and digits, e.g. Invoice or MerchantRule."
+    "entity: 'invoice' is not allowed; give a class name in CamelCase of at most 32 letters and digits; choose another name, e.g. Invoice."
+    >>> entity("Model", "app.db.Model")
+    "entity: 'Model' would define Model, the name of the declarative base the model inherits from; choose another name, e.g. ModelRecord."
     """
-    return entity_problem(value, domain_keys())
+    return entity_problem(value, domain_keys(), base_class)
 
 
 def fields(value: str, entity_name: str) -> str:
@@ -145,6 +150,24 @@ def tenant_field(value: str, domain: str) -> str:
             f"tenant_field: {value!r} is {reason}; choose another name, e.g. org_id or tenant_id."
         )
     return ""
+
+
+def tenant_default(value: str, domain: str, message: str) -> str:
+    """Why the tenant column's default does not fit, in the words of the answer that took it.
+
+    >>> from .spec import handle
+    >>> tenant_default("tenant_id", handle("Invoice", "tenant_id:int"), "")
+    'fields: the field tenant_id takes the name of the tenant column that include_tenant=true adds (tenant_field, by default tenant_id); rename the field, e.g. tenant_ref, or answer tenant_field=org_id.'
+    """
+    spec = load_domain(domain)
+    free = next(n for n in ("org_id", "tenant_key", "org_key") if not tenant_field(n, domain))
+    if is_custom_handle(domain) and value in {f.name for f in spec.fields}:
+        return (
+            f"fields: the field {value} takes the name of the tenant column that include_tenant=true "
+            f"adds (tenant_field, by default {value}); rename the field, e.g. tenant_ref, or answer "
+            f"tenant_field={free}."
+        )
+    return f"{message} (tenant_field was not answered; {value!r} is its default: answer tenant_field={free}.)"
 
 
 def app_path(question: str, value: str) -> str:
@@ -302,9 +325,11 @@ def class_path(question: str, value: str, domain: str = "") -> str:
         spec = load_domain(domain)
         taken |= entity_class_names(spec.entity, tuple(f.enum for f in spec.enums if f.enum))
     if cls in taken:
+        free = next(name for name in ("Base", "Model", "AppBase", "AppModel") if name not in taken)
+        example = "app.db.base.Base" if free == "Base" else f"{module}.{free}"
         return (
             f"{question}: {value!r} is not allowed: {cls} is a name the rendered model already uses; "
-            "name the base class differently, e.g. app.db.base.Base."
+            f"name the base class differently, e.g. {example}."
         )
     return ""
 

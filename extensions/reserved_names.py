@@ -88,6 +88,80 @@ Fixed INT_MAX INT_MIN JsonValue LONG_TEXT
 """
 RENDERED_CLASS_NAMES = frozenset(_RENDERED_CLASSES.split())
 
+# Every name a rendered module binds at its top level (what it imports, the classes,
+# functions and constants it defines), besides the domain's own (``entity_names``,
+# ``entity_class_names``, its fields): the model, schemas, repository, both HTTP
+# layers, the shared modules, the migrations and the tests. An answer that becomes a
+# name in one of those modules (the entity and its classes, a field, the tenant column,
+# the base class) must not take one of these. tests/test_hostile_answers.py renders
+# every domain with every option, parses each file, and fails when one is missing here.
+_MODULE_LEVEL = """
+AMOUNT_LIMIT ANY_USER APIRoute APIRouter APP_ROOT ATTACK AfterValidator Amount AmountMap
+Annotated Any AnyUser AsyncConnection AsyncEngine AsyncIterator AsyncSession Awaitable
+AwareDatetime BYPASSES BYPASSES_RLS BaseModel BindParameter Body CONFLICT Callable
+CallerDependency CheckConstraint Client Column ColumnElement CommandError Conditions
+ConfigDict Connection ContextVar Coroutine CreateIndex CreateTable CurrencyCode
+DATABASE_URL DBAPIError DEFAULT_LIMIT DEST_DIR DETAILS DataError DateTime Decimal
+DeclarativeBase Depends Dialect EncryptedToken Enum ExactString FOREIGN_PACKAGES FUNCTION
+FastAPI Fernet Field Fixed ForeignKeyConstraint HTTPException HTTPStatus Header INSERT
+INT_MAX INT_MIN Index Insert Integer IntegrityError InvalidToken Iterable JSON
+JSONResponse JsonValue KEYED LOG LONG_TEXT MAX_CURSOR_LENGTH MAX_ID_LENGTH MAX_LEVELS
+MAX_LIMIT MODEL_MODULES MONEY MYSQL_CHECK_FAILED Mapped Mapper Mapping MappingProxyType
+Member MetaData MigrationContext ModelBase ModuleType Money MultiFernet NAMING_CONVENTION
+NUMERIC_10_2 NUMERIC_20_8 NUMERIC_5_4 NUMERIC_9_4 NewRow Numeric OPERATION_IDS
+OTHER_TENANT OTHER_USER OURS OWNER OWN_ROWS Operations PG_FUNCTION PREFIX PROBLEM_FIELDS
+PROBLEM_JSON Path PositiveAmount Problem ProblemRoute REFERENCED REFUSAL RLS_POLICY ROUTES
+ROW_FILTER ReadOnlyColumnCollection Request RequestValidationError Response SECRET SIGNAL
+SQLITE_RAISE STATUS_OF SYNCED SYNC_KEY SecretStr Select Self Sequence SessionDependency
+SessionGenerator Sessions SignedAmount SqlRepository SqlResource SqlService StaleDataError
+StatementError StrEnum String TABLE TABLE_NAME TENANT TENANT_SETTING TEST_KEY TOKEN_KEYS
+TRIGGERS TRUNCATE_TRIGGER TYPE_CHECKING Table TenantDependency Text TokenKeyError
+TypeDecorator TypeEngine TypeVar UNBOUND URL_VARIABLE USER UTC UTCDateTime UTC_DATETIME
+UniqueConstraint UserDependency Uuid VERSIONS ValidationError
+and_ annotations app_metadata as_app_role async_sessionmaker asynccontextmanager asyncio
+attrgetter base64 bindparam branch_labels cache client compare_metadata config context
+conv create_async_engine create_table_alone database_url dataclass date datetime delete
+depends_on down_revision downgrade engine event exact_string fileConfig func get_session
+httpx identity_key importlib insert inspect intruder json keyed_table
+make_crud_router_plus_sql mapped_column mate model_modules model_validator mysql op or_ os
+other override pool postgresql pytest pytest_asyncio pytestmark re referenced
+rendered_domains repository revision run_async_migrations run_migrations
+run_migrations_offline run_migrations_online sa select session sessions sqlite
+sqlite_savepoints suppress tables_of target_metadata text time timedelta token_cipher
+token_keys true type_coerce update upgrade utc_now uuid without
+"""
+RENDERED_MODULE_NAMES = frozenset(_MODULE_LEVEL.split())
+# The classes and constants among them count as rendered classes too (see above).
+RENDERED_CLASS_NAMES |= {name for name in RENDERED_MODULE_NAMES if name[:1].isupper()}
+# The declarative bases the model may inherit from: the app's default and svc-infra's.
+BASE_CLASS_NAMES = frozenset({"Base", "ModelBase", "DeclarativeBase"})
+
+# The parameters of the rendered functions, methods, routes and tests (a field with an
+# index, or a reference, becomes one of its finder's parameters, beside these).
+_PARAMETERS = """
+amounts app as_app_role back bound caller changes client cls code current cursor data day
+db dbapi_connection descending detail dialect direction end engine enum error errors event
+expected expected_version fields first high i id_value if_match include_deleted index
+intruder items keys last length levels limit look_alike low mapper mate max_length members
+metadata method model moment monkeypatch new numbers offset order_by other overrides owned
+owner pair path precision prefix q references repository request response row row_id rows
+scale self session sessions shape size start statement statuses stored table tenant
+tenant_column text tmp_path token_keys trigger type_ user value values version where
+"""
+RENDERED_PARAMETERS = frozenset(_PARAMETERS.split())
+
+# What a field's finder (``get_by_<field>`` in the repository and the router) names
+# beside the field, its parameter: parameters and locals of the method and the route,
+# and what the router's factory defines around it.
+_FINDER = """
+bad_request caller cls conditions cursor found include_deleted limit not_found order params
+query repository router row self session tenant user
+"""
+FINDER_NAMES = frozenset(_FINDER.split())
+
+# Builtins a catalogue domain uses as a field name, with code that shows it is safe.
+FIELD_BUILTINS = frozenset({"type"})
+
 # What SQLAlchemy's declarative classes keep for themselves (a mapped attribute of that
 # name is refused or silently replaces the class's own).
 SQLALCHEMY_ATTRIBUTES = frozenset(
@@ -189,12 +263,15 @@ def entity_class_names(entity: str, enums: tuple[str, ...] = ()) -> frozenset[st
     """The classes the rendered modules define for ``entity`` (plus its enums).
 
     >>> sorted(entity_class_names("Goal"))[:3]
-    ['Goal', 'GoalBase', 'GoalConflict']
+    ['FinInfraGoal', 'Goal', 'GoalBase']
     """
     suffixes: tuple[str, ...] = ("", "Base", "Create", "Read", "Update", "Page", "Repository")
-    suffixes += ("NotFound", "Conflict", "Error", "NotConvertible")
+    suffixes += ("NotFound", "Conflict", "Error", "NotConvertible", "Batch", "Count", "List")
+    suffixes += ("Sync", "PolicyBypassed", "SqlRepository", "NoChanges")
     own = {entity + suffix for suffix in suffixes} | {
         f"Stale{entity}",
+        f"New{entity}",
+        f"FinInfra{entity}",
         f"Invalid{entity}Query",
         f"Invalid{entity}Parent",
     }
@@ -235,4 +312,32 @@ def collision(name: str) -> str:
         return "a name the rendered repository, model or tests already use"
     if name in SQL_KEYWORDS:
         return "a SQL keyword"
+    return _rendered(name)
+
+
+def _rendered(name: str) -> str:
+    if name in RENDERED_MODULE_NAMES:
+        return "a name the rendered modules import or define"
+    if name in RENDERED_PARAMETERS:
+        return "a parameter name of the rendered methods, routes or tests"
+    return ""
+
+
+def field_collision(name: str) -> str:
+    """Why a custom field may not be called ``name`` (``""`` when it may).
+
+    A field is an attribute of the model and schema classes, whose bodies read the
+    module's names (``date: Mapped[date]`` would read the field), and the parameter of
+    its finder: so it may take no name those modules bind, nor another parameter's.
+    Keywords, SQL keywords and the ORM's own attributes are checked by the caller.
+
+    >>> field_collision("due_on"), field_collision("date"), field_collision("self")
+    ('', 'a name the rendered modules import or define', 'a parameter or variable of the rendered finders and routes')
+    """
+    if name in BUILTINS and name not in FIELD_BUILTINS:
+        return "a Python builtin (the schemas' annotations read it)"
+    if name in RENDERED_MODULE_NAMES:
+        return "a name the rendered modules import or define"
+    if name in FINDER_NAMES:
+        return "a parameter or variable of the rendered finders and routes"
     return ""

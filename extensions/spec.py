@@ -21,14 +21,21 @@ from typing import Any
 
 from .naming import is_identifier, plural, snake
 from .reserved_names import (
+    BASE_CLASS_NAMES,
+    BUILTINS,
     PYDANTIC_ATTRIBUTES,
     PYDANTIC_PREFIXES,
     PYTHON_KEYWORDS,
     RENDERED_CLASS_NAMES,
+    RENDERED_CODE_NAMES,
+    RENDERED_MODULE_NAMES,
+    RENDERED_PARAMETERS,
     SQLALCHEMY_ATTRIBUTES,
     SQLALCHEMY_PREFIXES,
     SYSTEM_COLUMNS,
     entity_class_names,
+    entity_names,
+    field_collision,
 )
 from .sql_keywords import SQL_KEYWORDS
 from .types import INT_MAX, INT_MIN
@@ -127,36 +134,82 @@ def spec_of(domain_handle: str) -> str:
     return parts_of(domain_handle)[1][-1]
 
 
-def entity_problem(entity: str, catalogue: tuple[str, ...]) -> str:
-    """Why ``entity`` cannot name a custom entity (``""`` when it can)."""
+def entity_problem(entity: str, catalogue: tuple[str, ...], base_class: str = "") -> str:
+    """Why ``entity`` cannot name a custom entity (``""`` when it can), with a name that can.
+
+    ``base_class`` is the app's declarative base (its default answer), which the model
+    module imports beside the entity's classes.
+
+    >>> entity_problem("Header", ())
+    "entity: 'Header' would define Header, a class the rendered code already uses (imports or defines); choose another name, e.g. HeaderRecord."
+    """
+    if problem := _entity_problem(entity, catalogue, base_class):
+        joint = " " if problem.endswith(", or") else "; "
+        return f"{problem}{joint}choose another name, e.g. {_entity_suggestion(entity, catalogue, base_class)}."
+    return ""
+
+
+def _entity_suggestion(entity: str, catalogue: tuple[str, ...], base_class: str) -> str:
+    """An entity name like ``entity`` that passes every check."""
+    word = entity.capitalize() if entity.isupper() else entity
+    if word.startswith("Test") and len(word) > 4:
+        word = word[4:]
+    word = word if _ENTITY.fullmatch(word) else "Invoice"
+    candidates = (word, f"{word}Record", f"{word}Item", f"App{word}", "Invoice", "LedgerEntry")
+    return next(c for c in candidates if not _entity_problem(c, catalogue, base_class))
+
+
+def _entity_problem(entity: str, catalogue: tuple[str, ...], base_class: str) -> str:
     if not isinstance(entity, str) or not _ENTITY.fullmatch(entity) or len(entity) > MAX_ENTITY:
         return (
             f"entity: {entity!r} is not allowed; give a class name in CamelCase of at most "
-            f"{MAX_ENTITY} letters and digits, e.g. Invoice or MerchantRule."
+            f"{MAX_ENTITY} letters and digits"
         )
     if len(snake(entity)) > MAX_SNAKE:
         return (
             f"entity: {entity!r} is too long: its functions and variables are named "
             f"{snake(entity)!r}, and the rendered code keeps such names to {MAX_SNAKE} "
-            "characters to stay within 88 columns; e.g. MerchantRule."
+            "characters to stay within 88 columns"
         )
     key = custom_key(entity)
     if len(key) > MAX_TABLE_NAME:
         return (
-            f"entity: {entity!r} would name the table {key!r}; give a shorter name (it must make "
-            f"a table name of at most {MAX_TABLE_NAME} characters)."
+            f"entity: {entity!r} would name the table {key!r}; it must make a table name of at "
+            f"most {MAX_TABLE_NAME} characters"
         )
     if key in catalogue:
-        return f"entity: {entity!r} is the catalogue's {key} domain; answer domain={key}, or name your entity otherwise."
+        return f"entity: {entity!r} is the catalogue's {key} domain; answer domain={key}, or"
     if key in SQL_KEYWORDS:
-        return (
-            f"entity: {entity!r} would name the table {key!r}, a SQL keyword; choose another name."
-        )
+        return f"entity: {entity!r} would name the table {key!r}, a SQL keyword"
     if key == CUSTOM or not is_identifier(key):
-        return f"entity: {entity!r} would name the table {key!r}, which is not allowed; choose another name."
-    taken = entity_class_names(entity) & RENDERED_CLASS_NAMES
-    if entity in RENDERED_CLASS_NAMES or taken:
-        return f"entity: {entity!r} is a class the rendered code already uses; choose another name."
+        return f"entity: {entity!r} would name the table {key!r}, which is not allowed"
+    if entity.startswith("Test"):
+        return (
+            f"entity: {entity!r} starts with Test, so pytest would collect its classes and the "
+            f"rendered tests' helpers ({snake(entity)}_values) as tests"
+        )
+    if len(entity) > 1 and entity.isupper():
+        return (
+            f"entity: {entity!r} is all capitals: ruff (RUF022) sorts it as a constant in the "
+            "package's __all__, apart from its classes"
+        )
+    bases = BASE_CLASS_NAMES | {base_class.rpartition(".")[2]} - {""}
+    if taken := sorted(entity_class_names(entity) & bases):
+        return (
+            f"entity: {entity!r} would define {taken[0]}, the name of the declarative base "
+            "the model inherits from"
+        )
+    if taken := sorted(entity_class_names(entity) & RENDERED_CLASS_NAMES):
+        return (
+            f"entity: {entity!r} would define {taken[0]}, a class the rendered code already "
+            "uses (imports or defines)"
+        )
+    lower = RENDERED_MODULE_NAMES | RENDERED_PARAMETERS | RENDERED_CODE_NAMES | BUILTINS
+    if taken := sorted(entity_names(snake(entity)) & (lower | PYTHON_KEYWORDS)):
+        return (
+            f"entity: {entity!r} would name a variable or function {taken[0]}, a name the "
+            "rendered code already uses"
+        )
     return ""
 
 
@@ -175,7 +228,19 @@ def _name_problem(name: str) -> str:
         return f"{name} is an attribute SQLAlchemy keeps on every model"
     if name in PYDANTIC_ATTRIBUTES or name.startswith(PYDANTIC_PREFIXES):
         return f"{name} is an attribute Pydantic keeps on every schema"
+    if why := field_collision(name):
+        return f"{name} is {why}"
     return ""
+
+
+def _renamed(token: str, name: str) -> str:
+    """The field ``token`` under a name that passes, for a refusal to suggest."""
+    rest = token[len(name) :] if token.startswith(name) else ":" + token.partition(":")[2]
+    names = (f"{name}_value", f"{name}_field", f"the_{name}", "value")
+    if not (name and name[0].isalpha() and is_identifier(name)):
+        names = ("value", "field_value")
+    free = next(n for n in names if len(n) <= MAX_NAMING_FIELD and not _name_problem(n))
+    return free + rest
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -365,7 +430,7 @@ def parse_fields(text: str, referable: tuple[str, ...]) -> list[tuple[dict[str, 
             )
         name, kind = found["name"], found["kind"]
         if why := _name_problem(name):
-            raise token.refuse(why)
+            raise token.refuse(f"{why}; rename the field, e.g. {_renamed(token.text, name)}")
         raw = _typed(token, kind, found["args"]) | {
             "name": name,
             "nullable": bool(found["nullable"]),

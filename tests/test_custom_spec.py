@@ -266,7 +266,7 @@ def test_an_entity_name_is_refused_with_the_reason(entity: str, why: str) -> Non
 
 @pytest.mark.parametrize(
     ("entity", "field", "enum"),
-    [("Exact", "string", "ExactString"), ("Invoice", "page", "InvoicePage")],
+    [("Invoice", "batch", "InvoiceBatch"), ("Invoice", "page", "InvoicePage")],
 )
 def test_an_enum_class_the_rendered_code_uses_is_refused(
     entity: str, field: str, enum: str
