@@ -8,6 +8,7 @@ through Copier's API, and (slow) through the real CLI with ``--data`` and ``--da
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -17,7 +18,9 @@ from typing import Any, NamedTuple
 import pytest
 from copier.errors import UserMessageError
 
+from extensions import questions
 from extensions.ids import revision_id
+from extensions.spec import handle as custom_handle
 from tests.answer_helpers import (
     EXISTING_HEAD,
     build_existing_app,
@@ -237,6 +240,57 @@ APIS = [
     Hostile({"api": "fastapi", "api_filename": "goal_api"}, "api_filename", "module file name"),
     Hostile({"api": "fastapi", "api_filename": "../api.py"}, "api_filename", "module file name"),
 ]
+INVOICE_FIELDS = "number:str(32):unique amount:money"
+
+
+def _entity(value: str, allowed: str) -> Hostile:
+    data = {"domain": "custom", "entity": value, "fields": INVOICE_FIELDS, "api": "fastapi"}
+    return Hostile(data, "entity", allowed)
+
+
+def _field(spec: str, allowed: str) -> Hostile:
+    data = {"domain": "custom", "entity": "Invoice", "fields": f"{INVOICE_FIELDS} {spec}"}
+    return Hostile({**data, "api": "fastapi"}, "fields", allowed)
+
+
+# Names a rendered module imports or defines (issue 19, part 2): each would shadow one,
+# and the code would fail at import, at collection, or quietly (entity=Header: FastAPI's
+# Header, so If-Match is never read and a stale PATCH succeeds).
+SHADOWS = [
+    *[
+        _entity(v, f"would define {v}, a class the rendered code already uses")
+        for v in ("Header", "APIRouter", "Request", "Response", "Depends", "HTTPStatus")
+    ],
+    *[
+        _entity(v, "a class the rendered code already uses")
+        for v in ("FastAPI", "HTTPException", "Problem", "Any", "Connection", "Decimal")
+    ],
+    *[_entity(v, "starts with Test, so pytest would collect") for v in ("Test", "TestRun")],
+    *[_entity(v, "is all capitals: ruff (RUF022)") for v in ("UUID", "KYC")],
+    *[_entity(v, "the declarative base the model inherits from") for v in ("Base", "Model")],
+    *[_entity(v, "a name the rendered code already uses") for v in ("Json", "Date", "Event")],
+    *[
+        _field(v, "a name the rendered modules import or define")
+        for v in ("date:date", "uuid:uuid", "datetime:datetime", "func:int", "utc_now:datetime")
+    ],
+    *[_field(v, "a name the rendered modules import or define") for v in ("os:int", "re:int")],
+    *[
+        _field(v, "a parameter or variable of the rendered finders and routes")
+        for v in ("self:int", "cls:int", "router:str(8):index", "caller:int:index", "found:int")
+    ],
+    *[
+        _field(v, "a Python builtin")
+        for v in ("str:str(8)", "tuple:json", "bool:bool", "object:int")
+    ],
+    Hostile(
+        {**_field("tenant_id:int", "").data, "include_tenant": "true"},
+        "fields",
+        "rename the field, e.g. tenant_ref, or answer tenant_field=org_id",
+    ),
+    *[_tenant(v, "a name the rendered modules import or define") for v in ("asyncio", "pool")],
+    *[_tenant(v, "a name the rendered modules import or define") for v in ("mate", "config")],
+    Hostile({"base_class": "app.models.goals.Base"}, "base_class", "e.g. app.db.base.Base"),
+]
 CATEGORIES = {
     "types from --data-file, strict booleans": TYPES,
     "choices": CHOICES,
@@ -250,6 +304,7 @@ CATEGORIES = {
     "combinations and the app on disk": COMBINATIONS,
     "names given with --data": DATA_NAMES,
     "the HTTP API": APIS,
+    "names the rendered code imports or defines": SHADOWS,
 }
 HOSTILE = [case for cases in CATEGORIES.values() for case in cases]
 
@@ -312,7 +367,50 @@ def test_a_hostile_answer_is_refused_by_name_and_the_app_is_untouched(
     message = str(refused.value)
     assert _names_the_question(message, case), message
     assert case.allowed in message, message
+    assert not _suggests_what_it_refuses(message, case), message
     assert snapshot(app) == before
+
+
+def _suggests_what_it_refuses(message: str, case: Hostile) -> bool:
+    """Whether the message's example (``e.g. X``) is the very answer it refuses."""
+    value = case.data.get(case.question)
+    if not isinstance(value, str) or not value.strip():
+        return False
+    return re.search(rf"e\.g\. {re.escape(value)}(?=[ ,;)]|\.\s|\.$|$)", message) is not None
+
+
+def _suggested(message: str) -> str:
+    return re.findall(r"e\.g\. ([^\s,]+?)\.?(?:,|$)", message)[-1]
+
+
+@pytest.mark.parametrize("case", [c for c in SHADOWS if c.question == "entity"], ids=_id)
+def test_the_entity_a_refusal_suggests_passes(case: Hostile) -> None:
+    message = questions.entity(case.data["entity"], "app.db.base.Base")
+
+    suggested = _suggested(message)
+
+    assert questions.entity(suggested, "app.db.base.Base") == "", suggested
+    assert questions.fields(INVOICE_FIELDS, suggested) == ""
+
+
+@pytest.mark.parametrize("case", [c for c in SHADOWS if c.question == "fields"], ids=_id)
+def test_the_field_a_refusal_suggests_passes(case: Hostile) -> None:
+    spec = case.data["fields"]
+    message = questions.fields(spec, "Invoice")
+    if case.data.get("include_tenant"):  # refused for the tenant column's default
+        message = questions.tenant_default("tenant_id", custom_handle("Invoice", spec), "")
+
+    renamed = spec.replace(spec.split()[-1].split(":")[0] + ":", _field_suggested(message), 1)
+
+    assert questions.fields(renamed, "Invoice") == "", (message, renamed)
+    if case.data.get("include_tenant"):
+        assert questions.tenant_field("tenant_id", custom_handle("Invoice", renamed)) == ""
+        assert questions.tenant_field("org_id", custom_handle("Invoice", spec)) == ""
+
+
+def _field_suggested(message: str) -> str:
+    """``date_value:`` of "... rename the field, e.g. date_value:date"."""
+    return re.findall(r"e\.g\. ([a-z_0-9]+)", message)[0] + ":"
 
 
 def _fits_a_command_line(case: Hostile) -> bool:
