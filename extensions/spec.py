@@ -236,9 +236,10 @@ def _name_problem(name: str) -> str:
 def _renamed(token: str, name: str) -> str:
     """The field ``token`` under a name that passes, for a refusal to suggest."""
     rest = token[len(name) :] if token.startswith(name) else ":" + token.partition(":")[2]
-    names = (f"{name}_value", f"{name}_field", f"the_{name}", "value")
+    names: tuple[str, ...] = (f"{name}_value", f"{name}_field", f"the_{name}")
     if not (name and name[0].isalpha() and is_identifier(name)):
-        names = ("value", "field_value")
+        names = ()
+    names += ("field_value", "amount_value")
     free = next(n for n in names if len(n) <= MAX_NAMING_FIELD and not _name_problem(n))
     return free + rest
 
