@@ -67,6 +67,8 @@ up
 checks get_between get_by_actor get_by_budget get_by_goal get_by_resource get_in_periods head
 truncate waiting
 insert
+allow allowed by_id declared field fixed fresh kinds methods one p parameters refuse route
+unreadable
 after_id after_key bindparam bound changed new_ids params result returning written
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())
@@ -118,6 +120,7 @@ StatementError StrEnum String TABLE TABLE_NAME TENANT TENANT_SETTING TEST_KEY TO
 TRIGGERS TRUNCATE_TRIGGER TYPE_CHECKING Table TenantDependency Text TokenKeyError
 TypeDecorator TypeEngine TypeVar UNBOUND URL_VARIABLE USER UTC UTCDateTime UTC_DATETIME
 UniqueConstraint UserDependency Uuid VERSIONS ValidationError
+BaseRoute Cursor Limit METHODS Query Route UNREADABLE_BODY
 and_ annotations app_metadata as_app_role async_sessionmaker asynccontextmanager asyncio
 attrgetter base64 bindparam branch_labels cache client compare_metadata config context
 conv create_async_engine create_table_alone database_url dataclass date datetime delete

@@ -8,6 +8,7 @@ through Copier's API, and (slow) through the real CLI with ``--data`` and ``--da
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -19,7 +20,15 @@ import pytest
 from copier.errors import UserMessageError
 
 from extensions import questions
+from extensions.catalogue import load_domain
 from extensions.ids import revision_id
+from extensions.reserved_names import (
+    RENDERED_CLASS_NAMES,
+    RENDERED_CODE_NAMES,
+    RENDERED_MODULE_NAMES,
+    entity_class_names,
+    entity_names,
+)
 from extensions.spec import handle as custom_handle
 from tests.answer_helpers import (
     EXISTING_HEAD,
@@ -465,3 +474,52 @@ def test_the_copier_command_refuses_a_hostile_answer_and_exits_1(
     result = cli(template, app, _as_goals(case.data), data_file=data_file)
 
     _refused_by_name_untouched(result, case, app, before)
+
+
+# The reserved names hold every name a rendered module binds at its top level.
+
+ALL_KINDS = (
+    "number:str(32):unique amount:money paid:bool=false due:date? st:enum(a,b) "
+    "acct:ref(accounts) note:text js:json u:uuid:index c:currency d:decimal(10,2) "
+    "at:datetime n:int:index"
+)
+
+
+def _module_level_names(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {target.id for target in targets if isinstance(target, ast.Name)}
+    return names
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("api", ["fastapi", "svc_infra"])
+def test_reserved_names_hold_every_name_a_rendered_module_binds(
+    template: Path, tmp_path: Path, api: str
+) -> None:
+    options = {"include_tenant": True, "include_soft_delete": True, "api": api}
+    custom = {"domain": "custom", "entity": "Invoice", "fields": ALL_KINDS}
+    for data in ({"domain": "accounts"}, {"domain": "bank_connections"}, custom):
+        copy_answers(template, tmp_path, {**data, **options})
+    own: set[str] = {"Base", "tenant_id"}
+    for entry in ("accounts", "bank_connections", custom_handle("Invoice", ALL_KINDS)):
+        spec = load_domain(entry)
+        own |= {f.name for f in spec.fields} | entity_names(spec.snake)
+        own |= entity_class_names(spec.entity, tuple(f.enum or "" for f in spec.enums))
+    files = [p for p in tmp_path.rglob("*.py")]
+
+    bound = set().union(*map(_module_level_names, files)) - own
+    free = {
+        n
+        for n in bound
+        if not n.startswith(("test_", "_"))
+        and n not in RENDERED_MODULE_NAMES | RENDERED_CLASS_NAMES | RENDERED_CODE_NAMES
+    }
+
+    assert not free, f"add to reserved_names._MODULE_LEVEL: {sorted(free)}"
