@@ -65,7 +65,15 @@ def finder_route(domain: Domain, finder: Finder) -> FinderRoute:
             "int": "int",
         }
         annotation = annotations.get(field.kind, "str")
-        by = ((finder.by, "str"),) if finder.by else ()
+        if field.kind == "str":  # the lengths the column holds, in the OpenAPI schema too
+            annotation = f"Annotated[str, Query(min_length=1, max_length={field.length})]"
+        elif field.kind == "int":
+            low, high = field.int_range
+            annotation = f"Annotated[int, Query(ge={low}, le={high})]"
+        by: tuple[tuple[str, str], ...] = ()
+        if finder.by:
+            length = domain.field(finder.by).length
+            by = ((finder.by, f"Annotated[str, Query(min_length=1, max_length={length})]"),)
         params = (*by, (finder.field, annotation))
     elif kind in ("within", "before"):
         params = (("day", "date"),)
@@ -109,16 +117,21 @@ def api_imports(
         "fastapi:APIRouter",
         "fastapi:Depends",
         "fastapi:Body",
+        "fastapi:Query",
         "fastapi:Request",
         "fastapi:Response",
         "fastapi.exceptions:RequestValidationError",
         "fastapi.responses:JSONResponse",
         "fastapi.routing:APIRoute",
+        "starlette.exceptions:HTTPException",
+        "starlette.routing:BaseRoute",
+        "starlette.routing:Route",
         "pydantic:BaseModel",
         "pydantic:Field",
         "pydantic:ValidationError",
         "sqlalchemy.ext.asyncio:AsyncSession",
         f".{repository_module}:DEFAULT_LIMIT",
+        f".{repository_module}:MAX_CURSOR_LENGTH",
         f".{repository_module}:{E}Conflict",
         f".{repository_module}:{E}Error",
         f".{repository_module}:{E}NotFound",

@@ -82,6 +82,8 @@ def schemas_imports(d: Domain, model_module: str) -> list[str]:
     ]
     if not d.immutable or d.date_ranges or d.balances:  # a model validator checks them
         specs += ["typing:Self", "pydantic:model_validator"]
+    if not d.immutable:  # the update's JSON schema hook
+        specs.append("typing:Any")
     for f in d.fields:
         specs += f.type.schema_imports
         if f.kind == "enum":
