@@ -147,11 +147,22 @@ def migrations_folder(app_root: object) -> str:
 
 
 def app_tests_folder(app_root: object) -> str:
-    """The first of pytest's ``testpaths`` that is a plain folder, else ``tests`` or ``test``."""
+    """The first of pytest's ``testpaths`` that is a plain folder, else ``tests`` or ``test``.
+
+    A ``testpaths`` entry that is one of the app's own packages (``testpaths = ["app"]``,
+    its tests in ``app/tests``) holds the app's code, where the domain's package goes
+    too: its ``tests`` (or ``test``) folder is the tests folder then.
+    """
     root = _root(app_root)
+    packages = destination.top_level_packages(root)
     for entry in destination.pytest_testpaths(root):
         entry = entry.rstrip("/")
-        if not questions.app_path("tests_dir", entry):
+        if entry in packages:
+            inside = [
+                f"{entry}/{name}" for name in (TESTS, "test") if (root / entry / name).is_dir()
+            ]
+            entry = inside[0] if inside else ""
+        if entry and not questions.app_path("tests_dir", entry):
             return entry
     if not (root / TESTS).is_dir() and (root / "test").is_dir():
         return "test"

@@ -229,6 +229,7 @@ def test_the_after_copy_message_quotes_every_path_it_prints(tmp_path: Path) -> N
         base_name="Base",
         table_name="budgets",
         api="none",
+        d=render.domain_spec("budgets"),
     )
 
     assert f"pytest '{hostile}/budgets' --confcutdir='{hostile}/budgets'" in message

@@ -173,6 +173,26 @@ def test_the_tests_folder_comes_from_pytests_config(
     assert defaults.app_tests_folder(tmp_path) == expected
 
 
+def test_a_testpaths_entry_that_is_the_apps_package_gives_its_tests_folder(
+    tmp_path: Path,
+) -> None:
+    # rhoboro/async-fastapi-sqlalchemy: testpaths = ["app"], the tests in app/tests.
+    write(tmp_path, "pyproject.toml", '[tool.pytest.ini_options]\ntestpaths = ["app"]\n')
+    write(tmp_path, "app/__init__.py")
+    write(tmp_path, "app/tests/__init__.py")
+
+    assert defaults.app_tests_folder(tmp_path) == "app/tests"
+
+
+def test_a_testpaths_entry_that_is_the_apps_package_without_a_tests_folder_is_passed_over(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "pyproject.toml", '[tool.pytest.ini_options]\ntestpaths = ["app"]\n')
+    write(tmp_path, "app/__init__.py")
+
+    assert defaults.app_tests_folder(tmp_path) == "tests"
+
+
 def test_down_revision_is_the_single_head_when_it_is_an_id_we_can_follow(tmp_path: Path) -> None:
     write(tmp_path, "migrations/versions/a.py", 'revision = "a1b2"\ndown_revision = None\n')
     assert defaults.down_revision(tmp_path, "migrations", "goals", "goals") == "a1b2"

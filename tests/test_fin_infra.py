@@ -468,15 +468,32 @@ def test_a_column_fin_infra_lacks_becomes_a_keyword_of_from_fin_infra(
     assert "description" not in c.sent()
 
 
-def test_requirements_name_fin_infra_only_for_domains_with_conversions(tmp_path: Path) -> None:
+def test_fin_infra_has_a_requirements_file_of_its_own_for_domains_with_conversions(
+    tmp_path: Path,
+) -> None:
     for key in domain_keys():
         render(tmp_path, domain=key)
 
     for key in domain_keys():
         text = (tmp_path / f".copier/requirements.{key}.txt").read_text()
-        assert ("fin-infra>=0.13" in text) == (key in CONVERTED), key
+        optional = tmp_path / f".copier/requirements.{key}.fin-infra.txt"
+        assert "fin-infra>=0.13" not in text.splitlines(), key
+        assert optional.is_file() == (key in CONVERTED), key
+        assert key not in CONVERTED or "fin-infra>=0.13" in optional.read_text().splitlines()
         tests = list((tmp_path / "tests" / key).glob("test_*_fin_infra.py"))
         assert len(tests) == (key in CONVERTED), key
+
+
+def test_the_rendered_conversion_tests_skip_with_a_reason_without_fin_infra(
+    tmp_path: Path,
+) -> None:
+    render(tmp_path, domain="goals")
+    tests = (tmp_path / "tests/goals/test_goal_fin_infra.py").read_text()
+
+    skip = tests.index('pytest.importorskip(\n    "fin_infra",')
+
+    assert skip < tests.index("from fin_infra.")
+    assert "see .copier/requirements.goals.fin-infra.txt" in tests
 
 
 def test_importing_the_schemas_does_not_import_fin_infra(tmp_path: Path) -> None:

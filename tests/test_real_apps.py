@@ -3,7 +3,8 @@
 Each folder under tests/fixtures/apps has the shape of an open-source FastAPI app:
 async SQLAlchemy modules ``app/db.py`` + ``app/models.py`` with an Alembic environment
 and a test conftest that needs the app's own database; a SQLModel app; an app on
-svc-infra's ``ModelBase``; and an app without Alembic. Each is copied into a git
+svc-infra's ``ModelBase``; an app without Alembic; and an app whose tests live in its
+package, with every version locked (``requirements.lock``). Each is copied into a git
 repository and rendered from a released template with the defaults, as a user runs
 ``copier copy --defaults --data domain=budgets``. Where the after-copy message says
 that env.py needs lines, the test adds exactly those lines, so the message is tested.
@@ -52,6 +53,8 @@ SPECS = {
     "sqlmodel_app": Spec("app.db, app.models, app.main", own_head="e2412789c190"),
     "svc_infra_app": Spec("app.db, app.models", url_variable="SQL_URL", own_head="9c1d4e2a7b10"),
     "bare_app": Spec("app.main"),
+    # Shaped like rhoboro/async-fastapi-sqlalchemy: testpaths = ["app"], tests in app/tests.
+    "locked_app": Spec("app.db, app.models, app.main", own_head="a8483365f505"),
 }
 # Variables the apps' conftests read: unset, so an app fixture that needs one breaks.
 APP_VARIABLES = ("DATABASE_URL", "SQL_URL", "TEST_DATABASE_URL")
@@ -402,3 +405,120 @@ def test_the_ledger_and_a_custom_entity_join_the_app_and_change_their_spec_there
         assert step is not None and Path(step.path).name.endswith("_invoices_spec_2.py")
         current = alembic(later, url, "current")
         assert f"{head} (head)" in current.stdout, current.stdout + current.stderr
+
+
+# Installing the rendered requirements into an app with a locked stack -------------------
+
+LOCKED_APP = "locked_app"
+
+
+def uv(*args: str) -> subprocess.CompletedProcess[str]:
+    """This venv's uv, which must succeed."""
+    result = subprocess.run([tool("uv"), *args], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def new_venv(folder: Path, *requirements: Path) -> Path:
+    """A fresh venv on this Python with ``requirements`` installed; its interpreter."""
+    uv("venv", "--quiet", "--python", sys.executable, str(folder))
+    python = folder / "bin/python"
+    install(python, *requirements)
+    return python
+
+
+def install(python: Path, *requirements: Path) -> None:
+    """``uv pip install -r ...`` into the venv of ``python``, as a user installs them."""
+    files = [arg for path in requirements for arg in ("-r", str(path))]
+    uv("pip", "install", "--quiet", "--python", str(python), *files)
+
+
+def freeze(python: Path) -> dict[str, str]:
+    """Every installed package of the venv of ``python``, with its version."""
+    lines = uv("pip", "freeze", "--python", str(python)).stdout.splitlines()
+    return dict(line.split("==", 1) for line in lines if "==" in line)
+
+
+@dataclass(frozen=True)
+class Locked:
+    """The locked app, budgets rendered into it, and its venv before and after the install."""
+
+    app: Path
+    python: Path
+    message: str
+    before: dict[str, str]
+    after: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def locked(template: Template, tmp_path_factory: pytest.TempPathFactory) -> Locked:
+    root = tmp_path_factory.mktemp(LOCKED_APP)
+    app = copy_app(LOCKED_APP, root / "app")
+    python = new_venv(root / "venv", app / "requirements.lock")
+    before = freeze(python)
+    message = copy_template(template, app, domain="budgets")
+    install(python, app / ".copier/requirements.budgets.txt")
+    return Locked(app, python, message, before, freeze(python))
+
+
+def test_installing_the_rendered_requirements_moves_no_package_the_app_had(
+    locked: Locked,
+) -> None:
+    moved = {
+        name: f"{version} -> {locked.after.get(name)}"
+        for name, version in locked.before.items()
+        if locked.after.get(name) != version
+    }
+
+    assert moved == {}
+    assert locked.before["sqlalchemy"] == "2.0.41"  # the lock is the one this test means
+    assert locked.before["fastapi"] == "0.109.2"
+    assert locked.before["pytest"] == "7.4.4"
+
+
+def test_the_rendered_requirements_leave_fin_infra_out(locked: Locked) -> None:
+    assert "fin-infra" not in locked.after
+
+
+def test_the_apps_own_tests_still_pass_with_the_rendered_requirements_installed(
+    locked: Locked,
+) -> None:
+    own = [str(locked.python), "-m", "pytest", "-p", "no:cacheprovider"]
+
+    result = in_app(locked.app, [*own, "--ignore=app/tests/budgets"])
+
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_the_rendered_tests_pass_on_the_locked_stack_and_skip_fin_infras_with_a_reason(
+    locked: Locked,
+) -> None:
+    command = documented_test_command(locked.message)
+
+    result = in_app(
+        locked.app, [str(locked.python), "-m", *command, "-p", "no:cacheprovider", "-rs"]
+    )
+
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "no fin-infra, see .copier/requirements.budgets.fin-infra.txt" in result.stdout
+    assert " passed" in result.stdout
+
+
+def test_with_fin_infra_installed_the_conversion_tests_run_and_pass(
+    locked: Locked, tmp_path: Path
+) -> None:
+    requirements = locked.app / ".copier"
+    python = new_venv(
+        tmp_path / "venv",
+        requirements / "requirements.budgets.txt",
+        requirements / "requirements.budgets.fin-infra.txt",
+    )
+    tests = "app/tests/budgets/test_budget_fin_infra.py"
+
+    result = in_app(
+        locked.app, [str(python), "-m", "pytest", tests, "-p", "no:cacheprovider", "-rs"]
+    )
+
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "skipped" not in result.stdout
+    assert " passed" in result.stdout

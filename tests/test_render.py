@@ -50,6 +50,7 @@ def test_defaults_render_the_budgets_layer_with_pytest_copie(copie: Any) -> None
     assert {
         ".copier/answers.budgets.yml",
         ".copier/requirements.budgets.txt",
+        ".copier/requirements.budgets.fin-infra.txt",
         "alembic.ini",
         "migrations/env.py",
         "migrations/script.py.mako",
