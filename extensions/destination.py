@@ -347,21 +347,35 @@ def _resource(root: Path, location: str) -> str:
 def alembic_script_location(root: Path) -> str:
     """Where the app keeps its Alembic scripts, from alembic.ini or pyproject.toml.
 
-    ``""`` when neither says (or the place is outside the app).
+    ``alembic.ini`` at the root first, then ``src/alembic.ini`` (an app run from
+    ``src/``, like benavlabs/FastAPI-boilerplate: its relative ``script_location`` is
+    under ``src/``). ``""`` when none says (or the place is outside the app).
+    """
+    location = _script_location(root, read_pyproject=True)
+    src = root / "src"
+    if location is None and src.is_dir() and not src.is_symlink():
+        found = _script_location(src, read_pyproject=False)
+        return f"src/{found}" if found else ""
+    return location or ""
+
+
+def _script_location(folder: Path, read_pyproject: bool) -> str | None:
+    """``script_location`` of ``folder``'s alembic.ini (else of its pyproject.toml, when
+    asked) as a path relative to ``folder``; None when neither says.
     """
     location = ""
-    ini = _ini(root / "alembic.ini") if (root / "alembic.ini").is_file() else None
+    ini = _ini(folder / "alembic.ini") if (folder / "alembic.ini").is_file() else None
     if ini is not None and ini.has_option("alembic", "script_location"):
         location = ini.get("alembic", "script_location")
-    else:
-        tool = _pyproject(root).get("tool", {}).get("alembic", {})
+    elif read_pyproject:
+        tool = _pyproject(folder).get("tool", {}).get("alembic", {})
         value = tool.get("script_location") if isinstance(tool, dict) else None
         location = value if isinstance(value, str) else ""
     if not location.strip():
-        return ""
+        return None
     if ":" in location and "%(here)s" not in location and not Path(location).is_absolute():
-        return _resource(root, location.strip())
-    return _inside_app(root, location)
+        return _resource(folder, location.strip())
+    return _inside_app(folder, location)
 
 
 def _ini_testpaths(path: Path, section: str) -> list[str] | None:

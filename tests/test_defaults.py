@@ -129,6 +129,19 @@ def test_an_app_on_svc_infras_model_base_defaults_to_it(tmp_path: Path) -> None:
         ({"alembic.ini": "[alembic]\nscript_location = /elsewhere/migrations\n"}, "migrations"),
         ({"alembic/env.py": ""}, "alembic"),
         ({"alembic.ini": "not an ini file"}, "migrations"),
+        # benavlabs/FastAPI-boilerplate: Alembic runs from src/, with src/alembic.ini.
+        ({"src/alembic.ini": "[alembic]\nscript_location = migrations\n"}, "src/migrations"),
+        (
+            {"src/alembic.ini": "[alembic]\nscript_location = %(here)s/db/migrations\n"},
+            "src/db/migrations",
+        ),
+        (
+            {
+                "alembic.ini": "[alembic]\nscript_location = alembic\n",
+                "src/alembic.ini": "[alembic]\nscript_location = migrations\n",
+            },
+            "alembic",
+        ),
     ],
 )
 def test_the_migrations_folder_comes_from_alembics_config(
@@ -282,6 +295,23 @@ def test_rendering_follows_alembic_ini_and_pytest_config(template: Path, tmp_pat
         "db/migrations",
         "test/unit",
     )
+
+
+def test_rendering_into_an_app_with_alembic_under_src_writes_no_second_environment(
+    template: Path, tmp_path: Path
+) -> None:
+    app = tmp_path / "app"
+    write(app, "src/alembic.ini", "[alembic]\nscript_location = migrations\n")
+    write(app, "src/migrations/env.py", "# the app's own environment\n")
+    write(app, "src/app/__init__.py")
+
+    copy_answers(template, app, {"domain": "goals"})
+
+    revision = revision_id("goals", "goals")
+    assert (app / f"src/migrations/versions/{revision}_create_goals.py").is_file()
+    assert not (app / "alembic.ini").exists()
+    assert not (app / "migrations").exists()
+    assert _answers(app)["migrations_dir"] == "src/migrations"
 
 
 def test_rendering_uses_the_apps_own_declarative_base(template: Path, tmp_path: Path) -> None:
