@@ -76,17 +76,29 @@ def finder_route(domain: Domain, finder: Finder) -> FinderRoute:
             by = ((finder.by, f"Annotated[str, Query(min_length=1, max_length={length})]"),)
         params = (*by, (finder.field, annotation))
     elif kind in ("within", "before"):
-        params = (("day", "date"),)
+        params = (("day", "Day"),)
     elif kind == "between" and domain.field(finder.field).kind == "datetime":
-        params = (("start", "datetime"), ("end", "datetime"))
+        params = (("start", "Moment"), ("end", "Moment"))
     elif kind == "between":
         by = ((finder.by, "uuid.UUID"),) if finder.by else ()
-        params = (*by, ("first", "date"), ("last", "date"))
+        params = (*by, ("first", "Day"), ("last", "Day"))
     return FinderRoute(finder, url_path(finder.name), params)
 
 
 def finder_routes(domain: Domain) -> list[FinderRoute]:
     return [finder_route(domain, finder) for finder in domain.finders]
+
+
+def iso_types(domain: Domain) -> list[str]:
+    """The schemas' ISO-only date and time types its fields and finder routes take.
+
+    >>> from .catalogue import load_domain
+    >>> iso_types(load_domain("budgets"))
+    ['Day']
+    """
+    fields = {f.type.schema for f in domain.fields}
+    params = {annotation for route in finder_routes(domain) for _, annotation in route.params}
+    return [kind for kind in ("Day", "Moment") if kind in fields | params]
 
 
 def url_prefix(domain: Domain) -> str:
@@ -152,7 +164,7 @@ def api_imports(
         specs.append(f".{schemas_module}:{E}Update")
     specs += [f".{model_module}:{f.enum}" for f in d.enum_filters]
     annotations = {annotation for route in finder_routes(d) for _, annotation in route.params}
-    specs += [f"datetime:{kind}" for kind in ("date", "datetime") if kind in annotations]
+    specs += [f".{schemas_module}:{kind}" for kind in ("Day", "Moment") if kind in annotations]
     return specs
 
 

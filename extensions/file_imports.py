@@ -6,6 +6,7 @@ name``). Computing them here keeps the templates looking like the files they ren
 
 from __future__ import annotations
 
+from .api import iso_types
 from .catalogue import Domain
 
 
@@ -84,6 +85,9 @@ def schemas_imports(d: Domain, model_module: str) -> list[str]:
         specs += ["typing:Self", "pydantic:model_validator"]
     if not d.immutable:  # the update's JSON schema hook
         specs.append("typing:Any")
+    iso = iso_types(d)
+    if iso:
+        specs += ["pydantic:BeforeValidator"] + (["datetime:date"] if "Day" in iso else [])
     for f in d.fields:
         specs += f.type.schema_imports
         if f.kind == "enum":

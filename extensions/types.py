@@ -84,19 +84,19 @@ def field_type(
             "date",
             "",
             "sa.Date()",
-            "date",
+            "Day",
             python_imports=("datetime:date",),
-            schema_imports=("datetime:date",),
+            schema_imports=("datetime:date", "pydantic:BeforeValidator"),
         )
     if kind == "datetime":
         return FieldType(
             "datetime",
             "UTCDateTime",
             DATETIME_MIGRATION,
-            "AwareDatetime",
+            "Moment",
             python_imports=("datetime:datetime",),
             migration_imports=("sqlalchemy as sa", "sqlalchemy.dialects:mysql"),
-            schema_imports=("pydantic:AwareDatetime",),
+            schema_imports=("pydantic:AwareDatetime", "pydantic:BeforeValidator"),
         )
     if kind == "money":
         schema = {"positive": "PositiveAmount", "signed": "SignedAmount"}.get(sign, "Amount")
