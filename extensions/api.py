@@ -60,8 +60,8 @@ def finder_route(domain: Domain, finder: Finder) -> FinderRoute:
         field = domain.field(finder.field)
         annotations = {
             "enum": str(field.enum),
-            "ref": "uuid.UUID",
-            "uuid": "uuid.UUID",
+            "ref": "RowId",
+            "uuid": "RowId",
             "int": "int",
         }
         annotation = annotations.get(field.kind, "str")
@@ -80,7 +80,7 @@ def finder_route(domain: Domain, finder: Finder) -> FinderRoute:
     elif kind == "between" and domain.field(finder.field).kind == "datetime":
         params = (("start", "Moment"), ("end", "Moment"))
     elif kind == "between":
-        by = ((finder.by, "uuid.UUID"),) if finder.by else ()
+        by = ((finder.by, "RowId"),) if finder.by else ()
         params = (*by, ("first", "Day"), ("last", "Day"))
     return FinderRoute(finder, url_path(finder.name), params)
 

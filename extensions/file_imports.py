@@ -93,7 +93,8 @@ def schemas_imports(d: Domain, model_module: str) -> list[str]:
         if f.kind == "enum":
             specs.append(f".{model_module}:{f.enum}")
     if d.has_kind("money") or d.has_kind("money_map"):
-        specs.append("decimal:Decimal")
+        specs += ["decimal:Decimal", "re", "collections.abc:Callable", "typing:Any"]
+        specs.append("pydantic:BeforeValidator")
     return specs
 
 

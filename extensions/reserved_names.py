@@ -87,7 +87,7 @@ UTCDateTime UTC_DATETIME UniqueConstraint ForeignKeyConstraint
 EncryptedToken Fernet InvalidToken MultiFernet TOKEN_KEYS Text TokenKeyError
 MAX_LEVELS
 Fixed INT_MAX INT_MIN JsonValue LONG_TEXT
-Day Moment NUL_FREE BeforeValidator
+Day Moment NUL_FREE BeforeValidator StrictBool UNSIGNED POSITIVE SIGNED StrictInt
 """
 RENDERED_CLASS_NAMES = frozenset(_RENDERED_CLASSES.split())
 
@@ -99,7 +99,7 @@ RENDERED_CLASS_NAMES = frozenset(_RENDERED_CLASSES.split())
 # the base class) must not take one of these. tests/test_hostile_answers.py renders
 # every domain with every option, parses each file, and fails when one is missing here.
 _MODULE_LEVEL = """
-Day Moment NUL_FREE BeforeValidator
+Day Moment NUL_FREE BeforeValidator StrictBool UNSIGNED POSITIVE SIGNED re RowId UUID_TEXT StrictInt
 AMOUNT_LIMIT ANY_USER APIRoute APIRouter APP_ROOT ATTACK AfterValidator Amount AmountMap
 Annotated Any AnyUser AsyncConnection AsyncEngine AsyncIterator AsyncSession Awaitable
 AwareDatetime BYPASSES BYPASSES_RLS BaseModel BindParameter Body CONFLICT Callable

@@ -78,7 +78,10 @@ def field_type(
     if kind == "currency":
         return FieldType("str", "String(3)", "sa.String(length=3)", "CurrencyCode")
     if kind == "bool":
-        return FieldType("bool", "", "sa.Boolean()", "bool")
+        # Strict: JSON's true or false, not 0, 1 or "yes", as the OpenAPI schema says.
+        return FieldType(
+            "bool", "", "sa.Boolean()", "StrictBool", schema_imports=("pydantic:StrictBool",)
+        )
     if kind == "date":
         return FieldType(
             "date",
@@ -125,7 +128,10 @@ def field_type(
             schema_imports=("pydantic:SecretStr",),
         )
     if kind == "int":
-        return FieldType("int", "", "sa.Integer()", "int")
+        # Strict: a JSON integer, not true or "7", as the OpenAPI schema says.
+        return FieldType(
+            "int", "", "sa.Integer()", "StrictInt", schema_imports=("pydantic:StrictInt",)
+        )
     if kind == "decimal":
         if precision is None or scale is None:
             raise ValueError("a decimal needs a precision and a scale")
