@@ -68,7 +68,7 @@ checks get_between get_by_actor get_by_budget get_by_goal get_by_resource get_in
 truncate waiting
 insert
 allow allowed by_id declared field fixed fresh kinds methods one p parameters refuse route
-unreadable
+unreadable pattern
 after_id after_key bindparam bound changed new_ids params result returning written
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())

@@ -99,7 +99,8 @@ def test_a_resources_history_matches_its_type_and_id_together() -> None:
     assert case.args == ['"budgets"', '"Corner Bakery"']
     assert case.match == {"resource_type": '"budgets"', "resource_id": '"Corner Bakery"'}
     assert case.miss == {"resource_type": '"goals"', "resource_id": '"Corner Bakery"'}
-    assert route.params == (("resource_type", "str"), ("resource_id", "str"))
+    text = "Annotated[str, Query(min_length=1, max_length={})]"  # the column's length
+    assert route.params == (("resource_type", text.format(64)), ("resource_id", text.format(128)))
 
 
 def test_events_between_two_moments_include_the_start_and_exclude_the_end() -> None:
@@ -110,7 +111,7 @@ def test_events_between_two_moments_include_the_start_and_exclude_the_end() -> N
     end = "datetime(2026, 4, 1, tzinfo=UTC)"
     assert case.args == ["datetime(2026, 3, 1, tzinfo=UTC)", end]
     assert case.miss == {"occurred_at": end}
-    assert route.params == (("start", "datetime"), ("end", "datetime"))
+    assert route.params == (("start", "Moment"), ("end", "Moment"))
     assert (events.takes_moments, events.takes_days) == (True, False)
 
 

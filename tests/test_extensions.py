@@ -387,7 +387,7 @@ def test_load_domain_of_an_unknown_domain_names_the_known_ones() -> None:
         ("budgets.type", False, "BudgetType"),
         ("goals.status", False, "GoalStatus = GoalStatus.ACTIVE"),
         ("net_worth.base_currency", False, 'CurrencyCode = "USD"'),
-        ("goals.deadline", False, "date | None = None"),
+        ("goals.deadline", False, "Day | None = None"),
     ],
 )
 def test_schema_line_declares_a_pydantic_field(field: str, partial: bool, expected: str) -> None:

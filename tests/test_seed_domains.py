@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
-from pydantic import BaseModel, Field, JsonValue, ValidationError
+from pydantic import BaseModel, Field, JsonValue, StrictInt, ValidationError
 
 from extensions import catalogue
 from extensions.catalogue import _field, check_field, load_domain
@@ -38,6 +38,7 @@ def _schema(*raw_fields: dict[str, Any], partial: bool = False) -> type[BaseMode
         "INT_MAX": INT_MAX,
         "INT_MIN": INT_MIN,
         "JsonValue": JsonValue,
+        "StrictInt": StrictInt,
         "Text": str,
     }
     # Compiled apart from this module, so its annotations are not postponed strings.
@@ -57,7 +58,7 @@ def test_int_is_a_python_int_in_an_integer_column() -> None:
         "int",
         "",  # Mapped[int] is Integer
         "sa.Integer()",
-        "int",
+        "StrictInt",  # a JSON integer, not true or "7"
     )
 
 
@@ -274,8 +275,8 @@ def test_documents_render_their_kinds(app: Path) -> None:
     assert "    file_size: Mapped[int]\n" in model
     assert "extracted_data: Mapped[dict[str, Any]] = mapped_column(\n" in model
     assert "JSON(none_as_null=True),\n        default=dict,\n" in model
-    assert "    tax_year: int | None = Field(default=None, ge=1900, le=2100)\n" in schemas
-    assert "    file_size: int = Field(ge=0, le=INT_MAX)\n" in schemas
+    assert "    tax_year: StrictInt | None = Field(default=None, ge=1900, le=2100)\n" in schemas
+    assert "    file_size: StrictInt = Field(ge=0, le=INT_MAX)\n" in schemas
     assert "extracted_data: dict[str, JsonValue] = Field(default_factory=dict)" in schemas
 
 

@@ -172,8 +172,8 @@ HAND_EDITS: list[tuple[str, str, str]] = [
     ),
     (
         SCHEMAS,
-        '    """What a caller sends to create a budget."""\n',
-        '    """What a caller sends to create a budget."""\n\n'
+        '    """A new budget and its owner: what the repository stores."""\n',
+        '    """A new budget and its owner: what the repository stores."""\n\n'
         '    @model_validator(mode="after")\n'
         "    def _name_is_not_shouting(self) -> Self:\n"
         "        if self.name.isupper():\n"
@@ -467,7 +467,7 @@ def test_the_repository_goes_once_the_user_has_removed_its_files(app: App) -> No
     app.update(with_repository=False)
 
     assert not (app.path / REPOSITORY).exists()
-    assert "SqlResource(" in app.read("app/models/budgets/__init__.py")
+    assert "SqlRepository(model=Budget" in app.read("app/models/budgets/__init__.py")
     assert rendered_pytest(app.path).returncode == 0
 
 
