@@ -8,7 +8,6 @@ through Copier's API, and (slow) through the real CLI with ``--data`` and ``--da
 
 from __future__ import annotations
 
-import ast
 import re
 import shutil
 import subprocess
@@ -39,6 +38,7 @@ from tests.answer_helpers import (
     copy_template,
     snapshot,
 )
+from tests.test_questions import _module_level_names
 
 GOALS_REVISION = revision_id("goals", "goals")
 
@@ -483,19 +483,6 @@ ALL_KINDS = (
     "acct:ref(accounts) note:text js:json u:uuid:index c:currency d:decimal(10,2) "
     "at:datetime n:int:index"
 )
-
-
-def _module_level_names(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names |= {target.id for target in targets if isinstance(target, ast.Name)}
-    return names
 
 
 @pytest.mark.slow
