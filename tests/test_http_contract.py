@@ -32,25 +32,12 @@ import pytest
 from extensions.catalogue import domain_keys
 from tests.answer_helpers import copy_answers, copy_template
 from tests.conftest import fresh_database, run, tool
+from tests.test_databases import EXISTING, LEDGER
 
 pytestmark = [pytest.mark.slow, pytest.mark.database]
 
 # Every domain, in the order references point, so every reference is a foreign key.
-DOMAINS = (
-    "budgets",
-    "goals",
-    "budget_snapshots",
-    "goal_progress",
-    "net_worth",
-    "documents",
-    "recurring_patterns",
-    "audit_events",
-    "categories",
-    "bank_connections",
-    "accounts",
-    "transactions",
-    "holdings",
-)
+DOMAINS = EXISTING + LEDGER
 # A custom entity with one field of each type the spec offers (docs/custom.md).
 CUSTOM_FIELDS = (
     "number:str(32):unique amount:money:positive balance:money?:signed due_on:date?"
