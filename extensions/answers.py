@@ -171,6 +171,25 @@ def base_module(root: Path, plan: Plan) -> str:
     )
 
 
+def dataclass_base(root: Path, plan: Plan) -> str:
+    """The rendered models are plain declarative classes, not ``MappedAsDataclass`` ones.
+
+    On such a base, every model is made a dataclass when its module is imported, and the
+    rendered columns (a default before required ones, callables as defaults) break that.
+    """
+    if not plan.base_file:
+        return ""
+    name = plan.base_class.rpartition(".")[2]
+    if not destination.is_dataclass_base(root / plan.base_file, name):
+        return ""
+    return (
+        f"base_class: {plan.base_class} is a MappedAsDataclass base, and the rendered models are not "
+        f"written as dataclasses (importing them would fail); give them a new base beside it, e.g. "
+        f"--data base_class={defaults.new_base_class(root)} (the after-copy message then shows the "
+        "Alembic lines for its metadata)."
+    )
+
+
 def known_down_revision(root: Path, plan: Plan) -> str:
     """A given ``down_revision`` must be a revision of the app's history.
 
@@ -308,6 +327,7 @@ def problems(root: Path, plan: Plan) -> str:
         or other_domains(root, plan)
         or app_tables(root, plan)
         or base_module(root, plan)
+        or dataclass_base(root, plan)
         or known_down_revision(root, plan)
         or references(root, plan)
         or unsafe_paths(root, plan)

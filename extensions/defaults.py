@@ -119,6 +119,16 @@ def base_class(app_root: object) -> str:
     for base in destination.declarative_bases(root):
         if _fits(root, base):
             return base.class_path
+    return new_base_class(root)
+
+
+def new_base_class(app_root: object) -> str:
+    """A new ``Base`` in the first free module of the app's package, beside any it has.
+
+    >>> new_base_class("/nowhere")
+    'app.db.base.Base'
+    """
+    root = _root(app_root)
     top = top_package(root)
     for module in BASE_MODULES:
         module_file = PurePosixPath(top, *module.split(".")).with_suffix(".py")

@@ -29,6 +29,9 @@ SKIPPED_FOLDERS = frozenset(
 TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 MAX_FILES = 5000  # an app bigger than this is read only in part (sorted, so the same part)
 DECLARATIVE_BASES = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
+# A base whose models are dataclasses: their columns follow dataclass rules (ordering,
+# ``init=False``, ``default_factory``), which the rendered models do not.
+DATACLASS_MIXINS = frozenset({"MappedAsDataclass"})
 SVC_INFRA_BASE_MODULES = frozenset({"svc_infra.db.sql.base", "svc_infra.db.sql"})
 
 
@@ -61,6 +64,7 @@ class ModuleFacts:
     """What the checks and defaults need to know of one module of the app."""
 
     bases: tuple[str, ...] = ()  # declarative base classes it defines at top level
+    dataclass_bases: tuple[str, ...] = ()  # those of them whose models are dataclasses
     derives_from_model_base: bool = False  # a class of it derives from svc-infra's ModelBase
     tables: tuple[str, ...] = ()  # ``__tablename__`` literals of its classes
     bound: frozenset[str] = frozenset()  # names bound at its top level
@@ -87,6 +91,7 @@ def _facts(path: str, modified: int, size: int) -> ModuleFacts | None:
     bound, star_import = _top_level_names(tree)
     return ModuleFacts(
         bases=tuple(bases_defined(tree)),
+        dataclass_bases=tuple(dataclass_bases_defined(tree)),
         derives_from_model_base=_derives_from_model_base(tree),
         tables=tuple(_table_names(tree)),
         bound=frozenset(bound),
@@ -169,6 +174,37 @@ def bases_defined(tree: ast.Module) -> list[str]:
         ):
             found.append(node.target.id)
     return found
+
+
+def dataclass_bases_defined(tree: ast.Module) -> list[str]:
+    """Names of the declarative bases a module defines whose models are dataclasses.
+
+    >>> dataclass_bases_defined(ast.parse("class Base(DeclarativeBase, MappedAsDataclass): pass"))
+    ['Base']
+    >>> dataclass_bases_defined(ast.parse("class Base(DeclarativeBase): pass"))
+    []
+    """
+    defined = set(bases_defined(tree))
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        and node.name in defined
+        and any(_name_of(base) in DATACLASS_MIXINS for base in node.bases)
+    ]
+
+
+def is_dataclass_base(module_file: Path, name: str) -> bool:
+    """Whether ``name`` in ``module_file`` (or in its package, ``<module>/__init__.py``)
+    is a ``MappedAsDataclass`` base.
+
+    >>> is_dataclass_base(Path("/nowhere.py"), "Base")
+    False
+    """
+    for path in (module_file, module_file.with_suffix("") / "__init__.py"):
+        if (known := facts(path)) is not None and name in known.dataclass_bases:
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 from alembic.script import ScriptDirectory
 from copier import run_copy, run_update
+from copier.errors import UserMessageError
 
 from tests.conftest import ROOT, files, fresh_database, tool
 from tests.test_update import Template, git
@@ -55,6 +56,8 @@ SPECS = {
     "bare_app": Spec("app.main"),
     # Shaped like rhoboro/async-fastapi-sqlalchemy: testpaths = ["app"], tests in app/tests.
     "locked_app": Spec("app.db, app.models, app.main", own_head="a8483365f505"),
+    # env.py imports the base from app.models, which re-exports app.db.base's.
+    "reexport_app": Spec("app.db, app.models, app.main", own_head="2f6c1a9b7d3e"),
 }
 # Variables the apps' conftests read: unset, so an app fixture that needs one breaks.
 APP_VARIABLES = ("DATABASE_URL", "SQL_URL", "TEST_DATABASE_URL")
@@ -522,3 +525,60 @@ def test_with_fin_infra_installed_the_conversion_tests_run_and_pass(
     assert result.returncode == 0, result.stdout[-3000:]
     assert "skipped" not in result.stdout
     assert " passed" in result.stdout
+
+
+# A MappedAsDataclass base (benavlabs/FastAPI-boilerplate) ------------------------------
+
+DATACLASS_APP = "dataclass_app"
+NEW_BASE = "app.db.base.Base"
+
+
+def refusal(template: Template, app: Path, **data: Any) -> str:
+    """The one-line message Copier stops with, before writing anything."""
+    with pytest.raises(UserMessageError) as refused:
+        copy_template(template, app, **data)
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("answer", [{}, {"base_class": "app.core.db.database.Base"}])
+def test_a_mapped_as_dataclass_base_is_refused_with_the_app_left_as_it_was(
+    template: Template, tmp_path: Path, answer: dict[str, str]
+) -> None:
+    app = copy_app(DATACLASS_APP, tmp_path / "app")
+    before = files(app)
+
+    message = refusal(template, app, domain="budgets", **answer)
+
+    assert files(app) == before
+    assert "\n" not in message
+    assert message.startswith("base_class: app.core.db.database.Base is a MappedAsDataclass base")
+    assert f"--data base_class={NEW_BASE} " in message
+
+
+@pytest.mark.database
+def test_on_the_suggested_new_base_two_domains_migrate_and_pass_with_one_alembic_step(
+    template: Template, tmp_path: Path
+) -> None:
+    app = copy_app(DATACLASS_APP, tmp_path / "app")
+    messages = [
+        copy_template(template, app, domain=domain, base_class=NEW_BASE)
+        for domain in ("budgets", "goals")
+    ]
+    env = app / "src/migrations/env.py"
+    # The base's import is the same in both messages; the last one is the whole step.
+    assert blocks(messages[0])["Add to its imports:"] == blocks(messages[1])["Add to its imports:"]
+    env.write_text(apply_advice(env.read_text(), messages[-1]))
+    src = {"PYTHONPATH": "src"}  # docs/index.md: a src/ layout puts src on pytest's path
+
+    imported = in_app(
+        app, [sys.executable, "-c", "import app.models.budgets, app.models.goals"], src
+    )
+    assert imported.returncode == 0, imported.stderr
+    for url in fresh_database("postgresql"):
+        for args in (["upgrade", "head"], ["check"]):
+            result = in_app(app / "src", [tool("alembic"), *args], {"DATABASE_URL": url})
+            assert result.returncode == 0, result.stderr + result.stdout
+    tests = [sys.executable, "-m", "pytest", "tests", "-p", "no:cacheprovider", "-q"]
+    result = in_app(app, tests, src)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " passed in " in result.stdout  # the app's own tests and both domains'
