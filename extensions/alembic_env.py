@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import ast
 import shlex
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+
+from .destination import recorded_answers
+from .naming import module_path
 
 # The env.py this template renders finds every domain through the answers files;
 # an env.py that does the same needs no lines per domain.
@@ -115,6 +120,8 @@ class _Env:
     modules: set[str]  # every module env.py imports
     target: ast.expr | None
     target_lines: str
+    walked: tuple[str, ...] = ()  # packages it imports every module of (pkgutil.walk_packages)
+    canonical: Callable[[str], str] = str  # where a dotted name is defined (re-exports followed)
 
     def resolve(self, node: ast.expr) -> str:
         """The dotted name ``node`` refers to, through env.py's imports ("" if none)."""
@@ -125,10 +132,14 @@ class _Env:
             return f"{owner}.{node.attr}" if owner else ""
         return ""
 
+    def same(self, first: str, second: str) -> bool:
+        """Whether two dotted names are one object: a re-export is its original."""
+        return bool(first) and self.canonical(first) == self.canonical(second)
+
     def local_name(self, dotted: str) -> str:
-        """The name env.py knows ``dotted`` by, or ``""``."""
+        """The name env.py knows ``dotted`` by (or a re-export of it), or ``""``."""
         for name, bound in self.names.items():
-            if bound == dotted:
+            if self.same(bound, dotted):
                 return name
         module, _, attribute = dotted.rpartition(".")
         for name, bound in self.names.items():
@@ -171,25 +182,43 @@ def _read(env_text: str) -> _Env:
             target = statement.value
             source = env_text.splitlines()[statement.lineno - 1 : statement.end_lineno]
             lines = "\n".join(source)
-    return _Env(env_text, names, modules, target, lines)
+    walks = any(
+        isinstance(node, ast.Attribute | ast.Name) and _last_name(node) == "walk_packages"
+        for node in ast.walk(tree)
+    )
+    walked = tuple(
+        node.value.rstrip(".")
+        for node in ast.walk(tree)
+        if walks and isinstance(node, ast.Constant) and isinstance(node.value, str)
+    )
+    return _Env(env_text, names, modules, target, lines, walked)
+
+
+def _last_name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
 
 
 def _imports_package(env: _Env, package: str) -> bool:
-    return any(module == package or module.startswith(f"{package}.") for module in env.modules)
+    """env.py imports the package, a module in it, or walks a package above it."""
+    return any(
+        module == package or module.startswith(f"{package}.") for module in env.modules
+    ) or any(package.startswith(f"{walked}.") for walked in env.walked)
 
 
-def _metadata_refs(env: _Env, node: ast.expr, base: str) -> list[ast.Attribute]:
-    """Every ``<base>.metadata`` inside ``node``."""
+def _metadata_refs(env: _Env, node: ast.expr, base: str) -> list[ast.expr]:
+    """Every ``<base>.metadata`` inside ``node``, under whichever name env.py imports
+    it (a re-export of the base, or a module's ``metadata = Base.metadata``)."""
     return [
         found
         for found in ast.walk(node)
-        if isinstance(found, ast.Attribute)
-        and found.attr == "metadata"
-        and env.resolve(found.value) == base
+        if isinstance(found, ast.Attribute | ast.Name)
+        and env.same(env.resolve(found), f"{base}.metadata")
     ]
 
 
-def env_advice(env_text: str, package: str, base: str) -> Advice:
+def env_advice(
+    env_text: str, package: str, base: str, canonical: Callable[[str], str] = str
+) -> Advice:
     """The lines env.py needs to see the tables of ``package`` (models on ``base``).
 
     ``base`` is the import path of the models' declarative base. Empty advice means
@@ -200,12 +229,35 @@ def env_advice(env_text: str, package: str, base: str) -> Advice:
     >>> env_advice(env, "app.budgets", "app.models.Base").imports
     ['import app.budgets  # noqa: F401']
     """
+    return domains_advice(env_text, [(package, base)], canonical)
+
+
+def domains_advice(
+    env_text: str,
+    domains: Iterable[tuple[str, str]],
+    canonical: Callable[[str], str] = str,
+) -> Advice:
+    """The lines env.py needs to see every domain's tables: (package, base) pairs.
+
+    One step for them all: each package imported once, each base's metadata once
+    (a re-export of a base env.py already uses is that base, when ``canonical``
+    follows re-exports), under a name that depends on the base, never on a domain.
+    """
     env = _read(env_text)
+    env.canonical = canonical
+    domains = list(domains)
     advice = Advice()
-    if not _imports_package(env, package):
-        advice.imports.append(f"import {package}  # noqa: F401")
+    for package, _ in domains:
+        line = f"import {package}  # noqa: F401"
+        if not _imports_package(env, package) and line not in advice.imports:
+            advice.imports.append(line)
+    bases: list[str] = []
+    for _, base in domains:
+        if not any(env.same(base, known) for known in bases):
+            bases.append(base)
     if env.target is None:
-        advice.target = f"target_metadata = {_bind(env, advice, base, package)}.metadata"
+        bound = [f"{_bind(env, advice, base)}.metadata" for base in bases]
+        advice.target = _assignment(bound)
         return advice
     elements = (
         list(env.target.elts) if isinstance(env.target, (ast.List, ast.Tuple)) else [env.target]
@@ -216,43 +268,53 @@ def env_advice(env_text: str, package: str, base: str) -> Advice:
         for e in elements
         if isinstance(e, ast.Attribute)
         and e.attr == "metadata"
-        and env.resolve(e.value) == SVC_INFRA_BASE
+        and env.same(env.resolve(e.value), SVC_INFRA_BASE)
     ]
-    seen = bool(_metadata_refs(env, env.target, base))
-    if not whole and seen:
+    missing = [base for base in bases if not _metadata_refs(env, env.target, base)]
+    if not whole and not missing:
         return advice
     kept = [env.source(e) for e in elements if e not in whole]
-    if whole or base == SVC_INFRA_BASE:
-        model_base = _bind(env, advice, SVC_INFRA_BASE, package)
+    if whole or any(env.same(base, SVC_INFRA_BASE) for base in missing):
+        model_base = _bind(env, advice, SVC_INFRA_BASE)
         if env.local_name("sqlalchemy.MetaData") != "MetaData":
             advice.imports.append("from sqlalchemy import MetaData")
         recipe = SVC_INFRA_RECIPE.format(base=model_base) + "\n"
         kept.append("app_metadata")
     else:
         recipe = ""
-    if not seen and base != SVC_INFRA_BASE:
-        kept.append(f"{_bind(env, advice, base, package)}.metadata")
+    for base in missing:
+        if not env.same(base, SVC_INFRA_BASE):
+            kept.append(f"{_bind(env, advice, base)}.metadata")
     advice.replace = env.target_lines
     advice.target = recipe + _assignment(kept)
     return advice
 
 
-def _bind(env: _Env, advice: Advice, dotted: str, package: str) -> str:
+def _bind(env: _Env, advice: Advice, dotted: str) -> str:
     """The name env.py knows ``dotted`` by, adding its import to ``advice`` if needed.
 
-    A name env.py already uses for something else gets an alias from ``package``:
-    ``from app.db.base import Base as BudgetsBase``.
+    A name env.py already uses for something else gets an alias from the base's own
+    module, the same for every domain: ``from app.db.base import Base as DbBase``.
+
+    >>> _bind(_read("from app.models import Base"), Advice(), "app.db.base.Base")
+    'DbBase'
     """
     if local := env.local_name(dotted):
         return local
     module, _, name = dotted.rpartition(".")
-    line = f"from {module} import {name}"
-    if name in env.names:
-        alias = "".join(part.title() for part in package.split(".")[-1].split("_")) + name
-        line, name = f"{line} as {alias}", alias
+    line, local = f"from {module} import {name}", name
+    taken = set(env.names) | {
+        line.split()[-1] for line in advice.imports if line.startswith("from ")
+    }
+    parts = [part for part in module.split(".") if part.lower() != name.lower()]
+    while local in taken and parts:
+        local = "".join(part.title().replace("_", "") for part in parts[-1:]) + local
+        parts = parts[:-1]
+    if local != name:
+        line = f"{line} as {local}"
     if line not in advice.imports:
         advice.imports.append(line)
-    return name
+    return local
 
 
 def _assignment(elements: list[str]) -> str:
@@ -265,6 +327,124 @@ def _indent(block: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in block.splitlines())
 
 
+def _module_file(root: Path, module: str) -> Path | None:
+    """The app's file of ``module`` (``app/db.py`` or ``app/db/__init__.py``, or under src/)."""
+    relative = Path(*module.split("."))
+    for folder in (root, root / "src"):
+        for path in (folder / relative.with_suffix(".py"), folder / relative / "__init__.py"):
+            if path.is_file():
+                return path
+    return None
+
+
+def _binding(path: Path, module: str, name: str) -> str:
+    """What ``name`` is in module ``module`` (at ``path``): the dotted name it re-exports
+    (``from .base import Base``, ``metadata = Base.metadata``), or ``""`` when it is
+    defined there or cannot be read.
+    """
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return ""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    imported: dict[str, str] = {}
+    stars: list[str] = []
+    found = ""
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            source = node.module or ""
+            if node.level:
+                above = package.split(".")[: len(package.split(".")) - node.level + 1]
+                source = ".".join([*above, *([source] if source else [])])
+            for alias in node.names:
+                if alias.name == "*":
+                    stars.append(source)
+                else:
+                    imported[alias.asname or alias.name] = f"{source}.{alias.name}"
+                    if (alias.asname or alias.name) == name:
+                        found = f"{source}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                imported[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0]
+                )
+        elif isinstance(node, ast.ClassDef | ast.FunctionDef) and node.name == name:
+            found = ""
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == name for target in node.targets
+        ):
+            found = _dotted(node.value, imported)
+    if not found and stars and not _binds(tree, name):
+        return f"{stars[0]}.{name}"
+    return found
+
+
+def _dotted(node: ast.expr, imported: dict[str, str]) -> str:
+    if isinstance(node, ast.Name):
+        return imported.get(node.id, "")
+    if isinstance(node, ast.Attribute):
+        owner = _dotted(node.value, imported)
+        return f"{owner}.{node.attr}" if owner else ""
+    return ""
+
+
+def _binds(tree: ast.Module, name: str) -> bool:
+    return any(
+        (isinstance(node, ast.ClassDef | ast.FunctionDef) and node.name == name)
+        or (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+        )
+        for node in tree.body
+    )
+
+
+def canonical_names(app_root: str | Path) -> Callable[[str], str]:
+    """A function from a dotted name to where the app defines it, re-exports followed.
+
+    ``app.models.Base`` is ``app.db.base.Base`` when ``app/models/__init__.py`` says
+    ``from app.db.base import Base``; a name outside the app stays as it is.
+    """
+    root = Path(app_root)
+
+    @cache
+    def canonical(dotted: str, depth: int = 0) -> str:
+        parts = dotted.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:cut])
+            path = _module_file(root, module)
+            if path is None:
+                continue
+            target = _binding(path, module, parts[cut])
+            if target and depth < 10:
+                return canonical(".".join([target, *parts[cut + 1 :]]), depth + 1)
+            return dotted
+        return dotted
+
+    return canonical
+
+
+def _domains(
+    app_root: str, migrations_dir: str, package: str, base: str, table: str
+) -> list[tuple[str, str, str]]:
+    """This domain and every other one rendered for the same Alembic environment:
+    (package, base, table), sorted, so each message gives the same consolidated lines."""
+    found = {(package, base, table)}
+    for answers in recorded_answers(Path(app_root)).values():
+        dest_dir, base_class = answers.get("dest_dir"), answers.get("base_class")
+        if answers.get("migrations_dir") != migrations_dir or not isinstance(dest_dir, str):
+            continue
+        own = answers.get("orm_base") == "app" and isinstance(base_class, str)
+        found.add(
+            (
+                module_path(dest_dir),
+                str(base_class) if own else SVC_INFRA_BASE,
+                str(answers.get("table_name", "")),
+            )
+        )
+    return sorted(found)
+
+
 def alembic_message(
     app_root: str,
     migrations_dir: str,
@@ -273,7 +453,11 @@ def alembic_message(
     base_name: str,
     table: str,
 ) -> str:
-    """The Alembic part of the after-copy message: what env.py still needs, if anything."""
+    """The Alembic part of the after-copy message: what env.py still needs, if anything.
+
+    One step for every domain rendered so far into this Alembic environment: the
+    message of the last domain is the whole of what env.py lacks.
+    """
     env = env_file(app_root, migrations_dir)
     shown = shell_quote(f"{migrations_dir}/env.py")
     try:
@@ -285,15 +469,25 @@ def alembic_message(
             f"Alembic: {shown} finds every rendered domain by itself."
             "\nMigrate: DATABASE_URL=<async database URL> alembic upgrade head"
         )
+    canonical = canonical_names(app_root)
+    domains = _domains(app_root, migrations_dir, package, f"{base_module}.{base_name}", table)
     try:
-        advice = env_advice(text, package, f"{base_module}.{base_name}")
+        unseen = [
+            name
+            for domain_package, base, name in domains
+            if domains_advice(text, [(domain_package, base)], canonical)
+        ]
+        advice = domains_advice(text, [(p, b) for p, b, _ in domains], canonical)
     except SyntaxError:
         return f"Alembic: {shown} does not parse; it must import {package} and use its metadata."
     if not advice:
         return f"Alembic: {shown} already sees the {table} table."
+    tables = " and ".join(filter(None, [", ".join(unseen[:-1]), unseen[-1]])) if unseen else table
+    plural, them = ("tables", "them") if len(unseen) > 1 else ("table", "it")
     parts = [
-        f"Alembic: {shown} does not see the {table} table yet, so `alembic check`"
-        " would want to drop it. The docs' Alembic page explains these lines."
+        f"Alembic: {shown} does not see the {tables} {plural} yet, so `alembic check`"
+        f" would want to drop {them}. The docs' Alembic page explains these lines"
+        + (" (one step for every domain rendered so far)." if len(domains) > 1 else ".")
     ]
     if advice.imports:
         parts.append("Add to its imports:\n\n" + _indent("\n".join(advice.imports)))

@@ -14,6 +14,7 @@ from extensions import render
 from extensions.alembic_env import (
     SVC_INFRA_RECIPE,
     alembic_message,
+    canonical_names,
     env_advice,
     ini_value,
     renders_alembic_ini,
@@ -104,8 +105,8 @@ def test_a_base_name_the_env_py_already_uses_is_imported_under_an_alias() -> Non
 
     advice = env_advice(text, "app.budgets", "app.db.base.Base")
 
-    assert "from app.db.base import Base as BudgetsBase" in advice.imports
-    assert advice.target == "target_metadata = [Base.metadata, BudgetsBase.metadata]"
+    assert "from app.db.base import Base as DbBase" in advice.imports
+    assert advice.target == "target_metadata = [Base.metadata, DbBase.metadata]"
 
 
 def test_svc_infras_whole_metadata_is_replaced_by_the_apps_tables() -> None:
@@ -271,3 +272,72 @@ def test_the_after_update_message_puts_conflicts_before_requirements_migrations_
     ]
     assert all(step in message for step in steps), message
     assert [message.index(step) for step in steps] == sorted(message.index(s) for s in steps)
+
+
+def test_a_re_export_of_the_domains_base_is_that_base(tmp_path: Path) -> None:
+    (tmp_path / "app/models").mkdir(parents=True)
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/models/__init__.py").write_text("from ..db.base import Base as Base\n")
+    text = env("""
+        from app.models import Base
+        target_metadata = Base.metadata
+    """)
+
+    advice = env_advice(text, "app.budgets", "app.db.base.Base", canonical_names(tmp_path))
+
+    assert advice.imports == ["import app.budgets  # noqa: F401"]
+    assert advice.target == ""
+
+
+def test_a_module_level_metadata_of_the_base_counts_as_the_base(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/db.py").write_text("from app.base import Base\nmetadata = Base.metadata\n")
+    text = env("""
+        import app.budgets
+        from app.db import metadata
+        target_metadata = metadata
+    """)
+
+    assert not env_advice(text, "app.budgets", "app.base.Base", canonical_names(tmp_path))
+
+
+def test_a_walked_package_counts_as_importing_the_domains_under_it() -> None:
+    text = env("""
+        import pkgutil
+        from app.models import Base
+        for module in pkgutil.walk_packages(["app/models"], "app.models."):
+            pass
+        target_metadata = Base.metadata
+    """)
+
+    assert not env_advice(text, "app.models.budgets", "app.models.Base")
+
+
+def test_the_message_is_one_step_for_every_domain_rendered_so_far(tmp_path: Path) -> None:
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations/env.py").write_text(
+        "from app.models import Base\ntarget_metadata = Base.metadata\n"
+    )
+    (tmp_path / ".copier").mkdir()
+    for domain in ("budgets", "goals"):
+        answers = {
+            "dest_dir": f"app/{domain}",
+            "orm_base": "app",
+            "base_class": "app.db.base.Base",
+            "migrations_dir": "migrations",
+            "table_name": domain,
+        }
+        (tmp_path / f".copier/answers.{domain}.yml").write_text(yaml.safe_dump(answers))
+
+    budgets = alembic_message(
+        str(tmp_path), "migrations", "app.budgets", "app.db.base", "Base", "budgets"
+    )
+    goals = alembic_message(
+        str(tmp_path), "migrations", "app.goals", "app.db.base", "Base", "goals"
+    )
+
+    assert budgets == goals
+    assert "the budgets and goals tables" in goals
+    assert goals.count("from app.db.base import Base as DbBase") == 1
+    assert "target_metadata = [Base.metadata, DbBase.metadata]" in goals
