@@ -459,7 +459,8 @@ def locked(template: Template, tmp_path_factory: pytest.TempPathFactory) -> Lock
     app = copy_app(LOCKED_APP, root / "app")
     python = new_venv(root / "venv", app / "requirements.lock")
     before = freeze(python)
-    message = copy_template(template, app, domain="budgets")
+    # With the FastAPI router: its floor (0.105, Starlette 0.27) is below the lock's.
+    message = copy_template(template, app, domain="budgets", api="fastapi")
     install(python, app / ".copier/requirements.budgets.txt")
     return Locked(app, python, message, before, freeze(python))
 
@@ -476,6 +477,8 @@ def test_installing_the_rendered_requirements_moves_no_package_the_app_had(
     assert moved == {}
     assert locked.before["sqlalchemy"] == "2.0.41"  # the lock is the one this test means
     assert locked.before["fastapi"] == "0.109.2"
+    assert locked.before["starlette"] == "0.36.3"
+    assert locked.before["httpx"] == "0.26.0"
     assert locked.before["pytest"] == "7.4.4"
 
 
@@ -505,6 +508,7 @@ def test_the_rendered_tests_pass_on_the_locked_stack_and_skip_fin_infras_with_a_
     assert result.returncode == 0, result.stdout[-3000:]
     assert "no fin-infra, see .copier/requirements.budgets.fin-infra.txt" in result.stdout
     assert " passed" in result.stdout
+    assert (locked.app / "app/tests/budgets/test_budget_api.py").is_file()
 
 
 def test_with_fin_infra_installed_the_conversion_tests_run_and_pass(
