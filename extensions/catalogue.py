@@ -19,7 +19,7 @@ from .custom import catalogue_entry
 from .layout import LINE_LENGTH, call
 from .naming import db_identifier, humanize, plural, snake
 from .spec import is_handle
-from .types import INT_MAX, INT_MIN, FieldType, field_type
+from .types import INT_MAX, INT_MIN, DecimalText, FieldType, field_type
 
 DOMAINS_DIR = Path(__file__).with_name("domains")
 FINDER_KINDS = ("equals", "within", "before", "latest", "between", "missing")
@@ -84,7 +84,9 @@ class Field:
         """
         annotation = self.type.schema
         if self.kind == "money_map":
-            annotation = "dict[Category, Amount]"
+            annotation = "AmountsByCategory"
+        elif self.kind == "decimal":
+            annotation = self.decimal_text.alias
         constraints = []
         if self.kind == "str":
             constraints = ([] if self.nullable else ["min_length=1"]) + [
@@ -93,11 +95,7 @@ class Field:
         elif self.kind == "text" and not self.nullable:
             constraints = ["min_length=1"]
         elif self.kind == "int":
-            low, high = self.bounds
-            constraints = [f"ge={low}", f"le={high}"]
-        elif self.kind == "decimal":
-            constraints = [f"{rule}={bound}" for rule, bound in self.decimal_bounds]
-            constraints += [f"max_digits={self.precision}", f"decimal_places={self.scale}"]
+            annotation = self.whole_number
         optional = partial or self.nullable
         if optional:
             annotation += " | None"
@@ -121,6 +119,28 @@ class Field:
             # Split the way ruff format keeps at any line length (a magic trailing comma).
             return call(f"{head} = Field", [f"default={default}"], indent=4)
         return head + (f" = {default}" if default else "")
+
+    @property
+    def whole_number(self) -> str:
+        """An int's schema type, named by its bounds: ``WholeNumber``, ``WholeNumberFrom0``.
+
+        The bounds live in the type, not in the field: Pydantic cannot put a field's
+        bounds into the JSON schema of a type that converts its input first.
+        """
+        low, high = (
+            None if n is None else str(n).replace("-", "Minus") for n in (self.min, self.max)
+        )
+        if low is not None and high is not None:
+            return f"WholeNumber{low}To{high}"
+        if low is not None:
+            return f"WholeNumberFrom{low}"
+        return "WholeNumber" if high is None else f"WholeNumberUpTo{high}"
+
+    @property
+    def decimal_text(self) -> DecimalText:
+        """How a decimal field is written in JSON (see :class:`DecimalText`)."""
+        assert self.precision is not None and self.scale is not None
+        return DecimalText(self.precision, self.scale, self.min, self.max)
 
     @property
     def bounds(self) -> tuple[str, str]:
@@ -334,6 +354,18 @@ class Domain:
 
     def has_kind(self, kind: str) -> bool:
         return any(f.kind == kind for f in self.fields)
+
+    @property
+    def decimal_texts(self) -> list[DecimalText]:
+        """Each JSON shape of the domain's decimal fields, once, in a stable order."""
+        shapes = {f.decimal_text for f in self.fields if f.kind == "decimal"}
+        return sorted(shapes, key=lambda shape: shape.alias)
+
+    @property
+    def whole_numbers(self) -> list[tuple[str, str, str]]:
+        """Each int schema type the domain uses, once: its name and its two bounds."""
+        shapes = {(f.whole_number, *f.bounds) for f in self.fields if f.kind == "int"}
+        return sorted(shapes)
 
     @property
     def int_limits(self) -> list[str]:

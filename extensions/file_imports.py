@@ -92,7 +92,7 @@ def schemas_imports(d: Domain, model_module: str) -> list[str]:
         specs += f.type.schema_imports
         if f.kind == "enum":
             specs.append(f".{model_module}:{f.enum}")
-    if d.has_kind("money") or d.has_kind("money_map"):
+    if d.has_kind("money") or d.has_kind("money_map") or d.decimal_texts:
         specs += ["decimal:Decimal", "re", "collections.abc:Callable", "typing:Any"]
         specs.append("pydantic:BeforeValidator")
     return specs

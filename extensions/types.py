@@ -53,6 +53,73 @@ def numeric_sizes(fields: Iterable[Any]) -> list[tuple[str, int, int]]:
     return [(numeric_constant(p, s), p, s) for p, s in sorted(sizes)]
 
 
+@dataclass(frozen=True)
+class DecimalText:
+    r"""How a decimal field travels in JSON: text its pattern describes, never a number.
+
+    A float holds few decimals exactly, so a schema takes ``"0.25"`` and refuses
+    ``0.25``. The pattern also says the field's bounds, where a pattern can: none, at
+    least 0, or from 0 to a power of ten (the catalogue uses no other).
+
+    >>> print(DecimalText(5, 4, 0, 1).pattern)
+    ^(0(\.\d{1,4})?|1(\.0{1,4})?)$
+    >>> DecimalText(9, 4, None, None).alias
+    'Decimal_9_4'
+    """
+
+    precision: int
+    scale: int
+    minimum: int | None
+    maximum: int | None
+
+    def __post_init__(self) -> None:
+        if self.minimum not in (None, 0):
+            raise ValueError("a decimal's minimum is none or 0")
+        if self.maximum is not None:
+            powers = [10**k for k in range(self.precision - self.scale)]
+            if self.minimum != 0 or self.maximum not in powers:
+                raise ValueError("a decimal's maximum is a power of ten below its size, min 0")
+
+    @property
+    def alias(self) -> str:
+        """The schema's type alias, e.g. ``Decimal_9_4_Unsigned``."""
+        name = f"Decimal_{self.precision}_{self.scale}"
+        if self.maximum is not None:
+            return f"{name}_UpTo_{self.maximum}"
+        return f"{name}_Unsigned" if self.minimum == 0 else name
+
+    @property
+    def constraints(self) -> list[str]:
+        """The alias's own checks of a value, e.g. ``["ge=0", "max_digits=9", ...]``.
+
+        The pattern holds JSON text to them; these hold a ``Decimal`` given in Python.
+        """
+        rules = [("ge", self.minimum), ("le", self.maximum)]
+        bounds = [f"{rule}={bound}" for rule, bound in rules if bound is not None]
+        return [*bounds, f"max_digits={self.precision}", f"decimal_places={self.scale}"]
+
+    @property
+    def constant(self) -> str:
+        """The name of the pattern's constant, e.g. ``DECIMAL_9_4_UNSIGNED``."""
+        return self.alias.upper()
+
+    @property
+    def pattern(self) -> str:
+        fraction = rf"(\.\d{{1,{self.scale}}})?" if self.scale else ""
+        if self.maximum is None:
+            body = _whole_digits(self.precision - self.scale) + fraction
+        else:
+            below = _whole_digits(len(str(self.maximum)) - 1) + fraction
+            zeros = rf"(\.0{{1,{self.scale}}})?" if self.scale else ""
+            body = f"({below}|{self.maximum}{zeros})"
+        return f"^{'' if self.minimum == 0 else '-?'}{body}$"
+
+
+def _whole_digits(most: int) -> str:
+    """A pattern of a whole part of at most ``most`` digits; ``0`` when there are none."""
+    return rf"\d{{1,{most}}}" if most else "0"
+
+
 def field_type(
     kind: str,
     *,
@@ -128,9 +195,13 @@ def field_type(
             schema_imports=("pydantic:SecretStr",),
         )
     if kind == "int":
-        # Strict: a JSON integer, not true or "7", as the OpenAPI schema says.
+        # A JSON integer (7 or 7.0, as JSON Schema counts), not true or "7".
         return FieldType(
-            "int", "", "sa.Integer()", "StrictInt", schema_imports=("pydantic:StrictInt",)
+            "int",
+            "",
+            "sa.Integer()",
+            "WholeNumber",
+            schema_imports=("pydantic:BeforeValidator", "pydantic:Strict"),
         )
     if kind == "decimal":
         if precision is None or scale is None:

@@ -96,9 +96,15 @@ def test_recurring_patterns_keep_fin_infras_bounds_in_schema_and_database() -> N
         ("ck_recurring_patterns_date_std_dev_not_negative", "date_std_dev >= 0"),
         ("ck_recurring_patterns_confidence_in_range", "confidence >= 0 AND confidence <= 1"),
     ]
-    assert patterns.field("confidence").schema_line() == (
-        "confidence: Decimal = Field(ge=0, le=1, max_digits=5, decimal_places=4)"
-    )
+    confidence = patterns.field("confidence")
+    assert confidence.schema_line() == "confidence: Decimal_5_4_UpTo_1"
+    assert confidence.decimal_text.constraints == [
+        "ge=0",
+        "le=1",
+        "max_digits=5",
+        "decimal_places=4",
+    ]
+    assert confidence.decimal_text.pattern == r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$"
     assert check_violation(patterns) == {"occurrence_count": "1"}
 
 
@@ -183,6 +189,8 @@ def test_holdings_size_prices_past_an_amounts_four_places() -> None:
     probe = _schema({"name": "price", "type": "decimal", "precision": 20, "scale": 8, "min": 0})
     assert probe(price="0.00012345").model_dump() == {"price": Decimal("0.00012345")}
     with pytest.raises(ValidationError, match="greater than or equal to 0"):
+        probe(price=Decimal("-0.00000001"))
+    with pytest.raises(ValidationError, match="must be text matching"):
         probe(price="-0.00000001")
 
 

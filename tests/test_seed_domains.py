@@ -6,19 +6,22 @@ in the slow tests, end to end: rendered, linted, type-checked, migrated and test
 
 from __future__ import annotations
 
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
-from pydantic import BaseModel, Field, JsonValue, StrictInt, ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, BeforeValidator, Field, JsonValue, Strict, ValidationError
 
 from extensions import catalogue
 from extensions.catalogue import _field, check_field, load_domain
 from extensions.fin_infra_block import conversion
 from extensions.reserved_names import RENDERED_CLASS_NAMES
-from extensions.types import INT_MAX, INT_MIN, field_type
+from extensions.types import INT_MAX, INT_MIN, DecimalText, field_type
 from tests.conftest import ROOT, mypy_strict, render, rendered_pytest, run, tool
 
 DOCUMENTS_MODEL = "app/models/documents/document.py"
@@ -26,7 +29,8 @@ LINT = "E,F,W,I,UP,B,SIM,C4,RET,PIE,ARG,PT"
 
 
 def _schema(*raw_fields: dict[str, Any], partial: bool = False) -> type[BaseModel]:
-    """A Pydantic model made of the schema lines the catalogue writes for these fields."""
+    """A Pydantic model made of the schema lines the catalogue writes for these fields,
+    with the int and decimal types they name defined as the schemas module defines them."""
     fields = [_field({"doc": "", **raw}) for raw in raw_fields]
     body = "\n".join(f"    {f.schema_line(partial=partial)}" for f in fields)
     namespace: dict[str, Any] = {
@@ -35,17 +39,39 @@ def _schema(*raw_fields: dict[str, Any], partial: bool = False) -> type[BaseMode
         "BaseModel": BaseModel,
         "Decimal": Decimal,
         "Field": Field,
-        "INT_MAX": INT_MAX,
-        "INT_MIN": INT_MIN,
         "JsonValue": JsonValue,
-        "StrictInt": StrictInt,
         "Text": str,
     }
+    for f in fields:
+        if f.kind == "int":
+            low, high = (
+                eval(bound, {"INT_MIN": INT_MIN, "INT_MAX": INT_MAX}) for bound in f.bounds
+            )
+            whole = Annotated[int, Strict(), Field(ge=low, le=high), BeforeValidator(_whole)]
+            namespace[f.whole_number] = whole
+        if f.kind == "decimal":
+            shape = f.decimal_text
+            checks = eval(f"dict({', '.join(shape.constraints)})")
+            text = BeforeValidator(_text_matching(shape.pattern))
+            namespace[shape.alias] = Annotated[Decimal, Field(**checks), text]
     # Compiled apart from this module, so its annotations are not postponed strings.
     source = f"class Probe(BaseModel):\n{body}\n"
     exec(compile(source, "<probe>", "exec", dont_inherit=True), namespace)
     model: type[BaseModel] = namespace["Probe"]
     return model
+
+
+def _whole(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _text_matching(pattern: str) -> Any:
+    def check(value: object) -> object:
+        if isinstance(value, Decimal) or (isinstance(value, str) and re.fullmatch(pattern, value)):
+            return value
+        raise ValueError(f"must be text matching {pattern}")
+
+    return check
 
 
 # How each kind is spelled -------------------------------------------------------------
@@ -58,7 +84,7 @@ def test_int_is_a_python_int_in_an_integer_column() -> None:
         "int",
         "",  # Mapped[int] is Integer
         "sa.Integer()",
-        "StrictInt",  # a JSON integer, not true or "7"
+        "WholeNumber",  # a JSON integer (7 or 7.0), not true or "7"
     )
 
 
@@ -69,7 +95,7 @@ def test_decimal_is_exact_at_its_own_precision_and_scale() -> None:
         "Decimal",
         "Fixed(9, 4)",
         "NUMERIC_9_4",
-        "Decimal",
+        "Decimal",  # the field names its JSON shape: DecimalText, Field.decimal_text
     )
     assert "decimal:Decimal" in kind.python_imports
 
@@ -130,13 +156,18 @@ def test_an_int_takes_both_of_its_bounds_and_nothing_past_them() -> None:
 @pytest.mark.parametrize(
     ("value", "error"),
     [
-        ("1.234", "no more than 2 decimal places"),
-        ("12345678.5", "no more than 7 digits before the decimal point"),
-        ("NaN", "finite number"),
-        ("Infinity", "finite number"),
+        (Decimal("1.234"), "no more than 2 decimal places"),
+        (Decimal("12345678.5"), "no more than 7 digits before the decimal point"),
+        (Decimal("NaN"), "finite number"),
+        (Decimal("Infinity"), "finite number"),
+        ("1.234", "must be text matching"),
+        ("12345678.5", "must be text matching"),
+        ("NaN", "must be text matching"),
+        ("1e3", "must be text matching"),
+        (12.5, "must be text matching"),
     ],
 )
-def test_a_decimal_the_column_cannot_hold_is_refused_not_rounded(value: str, error: str) -> None:
+def test_a_decimal_the_column_cannot_hold_is_refused_not_rounded(value: object, error: str) -> None:
     probe = _schema({"name": "rate", "type": "decimal", "precision": 9, "scale": 2})
 
     with pytest.raises(ValidationError, match=error):
@@ -275,8 +306,8 @@ def test_documents_render_their_kinds(app: Path) -> None:
     assert "    file_size: Mapped[int]\n" in model
     assert "extracted_data: Mapped[dict[str, Any]] = mapped_column(\n" in model
     assert "JSON(none_as_null=True),\n        default=dict,\n" in model
-    assert "    tax_year: StrictInt | None = Field(default=None, ge=1900, le=2100)\n" in schemas
-    assert "    file_size: StrictInt = Field(ge=0, le=INT_MAX)\n" in schemas
+    assert "    tax_year: WholeNumber1900To2100 | None = None\n" in schemas
+    assert "    file_size: WholeNumberFrom0\n" in schemas
     assert "extracted_data: dict[str, JsonValue] = Field(default_factory=dict)" in schemas
 
 
@@ -405,3 +436,50 @@ def test_every_new_kind_renders_migrates_and_passes_its_tests(
     _migrate(app)
     result = rendered_pytest(app)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+# A decimal's JSON text: the pattern says what the column and its bounds hold ------------
+
+SHAPES = [
+    DecimalText(9, 4, None, None),
+    DecimalText(9, 4, 0, None),
+    DecimalText(5, 4, 0, 1),
+    DecimalText(20, 8, 0, None),
+    DecimalText(4, 4, None, None),
+    DecimalText(6, 0, 0, 100),
+]
+
+
+def _holds(shape: DecimalText, value: Decimal) -> bool:
+    """What the column and the bounds hold, decided with Decimal arithmetic alone."""
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    places = max(0, -exponent)
+    whole = 0 if value == 0 else max(0, len(digits) + exponent)
+    fits = places <= shape.scale and whole <= shape.precision - shape.scale
+    low = shape.minimum is None or value >= shape.minimum
+    high = shape.maximum is None or value <= shape.maximum
+    return fits and low and high
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda shape: shape.alias)
+@given(value=st.decimals(allow_nan=False, allow_infinity=False, places=None))
+@settings(max_examples=300, deadline=None)
+def test_a_decimals_pattern_takes_exactly_the_text_of_what_it_holds(
+    shape: DecimalText, value: Decimal
+) -> None:
+    text = format(value, "f")
+    if text.startswith("-") and value == 0:
+        text = text[1:]  # "-0.00": the pattern may take it or not, the value is 0 either way
+
+    assert (re.fullmatch(shape.pattern, text) is not None) == _holds(shape, value), text
+
+
+@pytest.mark.parametrize(
+    ("minimum", "maximum"), [(1, None), (None, 10), (0, 5), (-1, 1), (0, 1000000)]
+)
+def test_bounds_a_pattern_cannot_say_are_refused_when_the_catalogue_loads(
+    minimum: int | None, maximum: int | None
+) -> None:
+    with pytest.raises(ValueError, match="minimum|maximum"):
+        DecimalText(6, 2, minimum, maximum)
