@@ -11,8 +11,8 @@ python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0
 python3 -m uv sync --frozen --group dev --quiet --compile-bytecode
 run() { python3 -m uv run --frozen --no-sync "$@"; }
 
-run ruff format --check extensions tests benchmarks
-run ruff check extensions tests benchmarks
+run ruff format --check extensions tests benchmarks scripts
+run ruff check extensions tests benchmarks scripts
 run mypy
 NO_MKDOCS_2_WARNING=1 run mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
 # Two workers; --dist loadgroup keeps the tests of one rendered app on one worker, and
