@@ -17,7 +17,7 @@ from typing import Any
 from . import shipped_yaml
 from .custom import catalogue_entry
 from .layout import LINE_LENGTH, call
-from .naming import db_identifier, humanize, plural, snake
+from .naming import db_identifier, humanize, plural, snake, with_article
 from .spec import is_handle
 from .types import INT_MAX, INT_MIN, DecimalText, FieldType, field_type
 
@@ -317,6 +317,11 @@ class Domain:
     def human(self) -> str:
         """``net-worth snapshot``: how docstrings name one row."""
         return humanize(self.snake)
+
+    @property
+    def a_human(self) -> str:
+        """``a net-worth snapshot``, ``an invoice``: one row, with its article."""
+        return with_article(self.human)
 
     @property
     def human_plural(self) -> str:

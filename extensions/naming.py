@@ -73,3 +73,17 @@ def db_identifier(*parts: str) -> str:
         return name
     digest = hashlib.sha256(name.encode()).hexdigest()[:8]
     return f"{name[: MAX_DB_IDENTIFIER - 9]}_{digest}"
+
+
+# Words that start with a vowel letter but a consonant sound ("a user", "a unique key").
+_CONSONANT_SOUNDS = ("uni", "use", "usu", "uti", "eu", "one")
+
+
+def with_article(noun: str) -> str:
+    """``noun`` after "a" or "an", as it is said: docstrings name one row this way.
+
+    >>> with_article("invoice"), with_article("budget"), with_article("user group")
+    ('an invoice', 'a budget', 'a user group')
+    """
+    vowel = noun[:1].lower() in "aeiou" and not noun.lower().startswith(_CONSONANT_SOUNDS)
+    return f"{'an' if vowel else 'a'} {noun}"
