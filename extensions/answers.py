@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from . import defaults, destination, questionnaire
+from . import defaults, destination, package_refusal, questionnaire
 from .catalogue import Link
 from .given import type_problem, validator_message
 from .migrations import revisions
@@ -369,6 +369,12 @@ def plan_of(context: Context) -> Plan:
         str(settings.get("_templates_suffix", ".jinja")),
     )
     own_base = answers.get("orm_base") == "app"
+    package = str(answers.get("destination_package") or "")
+    base_file = (
+        render.base_module_file(answers["base_class"], answers["dest_dir"], package)
+        if own_base
+        else ""
+    )
     return Plan(
         domain=answers["domain_key"],
         entry=answers["domain_entry"],
@@ -378,9 +384,7 @@ def plan_of(context: Context) -> Plan:
         migrations_dir=PurePosixPath(answers["migrations_dir"]),
         down_revision=answers.get("down_revision") or "",
         base_class=answers["base_class"] if own_base else "",
-        base_file=PurePosixPath(render.base_module_file(answers["base_class"], answers["dest_dir"]))
-        if own_base
-        else None,
+        base_file=PurePosixPath(base_file) if own_base and base_file else None,
         files=tuple(files),
         tenant_field=answers["tenant_field"] if answers.get("include_tenant") else "",
         base=answers["base_class"] if own_base else "svc_infra",
@@ -392,6 +396,8 @@ def plan_of(context: Context) -> Plan:
 def check_answers(context: Context) -> str:
     """Stop Copier, before it writes anything, when the answers do not fit together or the app."""
     if message := revalidated(context):
+        refuse(message)
+    if message := package_refusal.problem(context):
         refuse(message)
     root = Path(str(context["_copier_conf"]["dst_path"]))
     if message := problems(root, plan_of(context)):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from . import destination, questions
+from . import destination, package_destination, questions
 from .ids import revision_id
 from .migrations import single_head
 
@@ -92,8 +92,9 @@ def package_folder(app_root: object, domain: str) -> str:
     'app/models/goals'
     """
     root = _root(app_root)
-    top = top_package(root)
-    candidates = [f"{top}/{folder}/{domain}" for folder in MODEL_FOLDERS]
+    # In a package inside a project (``copier copy ... app/``), the package is the top.
+    top = "" if package_destination.find(root) else f"{top_package(root)}/"
+    candidates = [f"{top}{folder}/{domain}" for folder in MODEL_FOLDERS]
     for candidate in candidates:
         if not blocked(root, candidate) and not _taken(root, candidate, domain):
             return candidate
@@ -116,10 +117,17 @@ def base_class(app_root: object) -> str:
     'app.db.base.Base'
     """
     root = _root(app_root)
-    for base in destination.declarative_bases(root):
+    for base in destination.declarative_bases(_code_root(root)):
         if _fits(root, base):
             return base.class_path
     return new_base_class(root)
+
+
+def _code_root(root: Path) -> Path:
+    """Where the app's code is read from: the project around a package destination,
+    so that the import paths found are dotted from its import root."""
+    project = package_destination.find(root)
+    return project.root if project else root
 
 
 def new_base_class(app_root: object) -> str:
@@ -130,16 +138,19 @@ def new_base_class(app_root: object) -> str:
     """
     root = _root(app_root)
     top = top_package(root)
+    name = PurePosixPath(top).name
+    if project := package_destination.find(root):
+        top, name = "", project.package
     for module in BASE_MODULES:
         module_file = PurePosixPath(top, *module.split(".")).with_suffix(".py")
         if not blocked(root, str(module_file.parent)) and not (root / module_file).exists():
-            return f"{PurePosixPath(top).name}.{module}.Base"
-    return f"{PurePosixPath(top).name}.{BASE_MODULES[0]}.Base"
+            return f"{name}.{module}.Base"
+    return f"{name}.{BASE_MODULES[0]}.Base"
 
 
 def orm_base(app_root: object) -> str:
     """``svc_infra`` when the app's models use svc-infra's ModelBase and it has no base of its own."""
-    root = _root(app_root)
+    root = _code_root(_root(app_root))
     own = any(_fits(root, base) for base in destination.declarative_bases(root))
     return "svc_infra" if not own and destination.uses_svc_infra_model_base(root) else "app"
 
@@ -147,6 +158,8 @@ def orm_base(app_root: object) -> str:
 def migrations_folder(app_root: object) -> str:
     """Alembic's ``script_location``, or an Alembic folder the app has, else ``migrations``."""
     root = _root(app_root)
+    if project := package_destination.find(root):
+        return project.inside(package_destination.alembic_home(project)) or MIGRATIONS
     location = destination.alembic_script_location(root)
     if location and not questions.app_path("migrations_dir", location):
         return location
@@ -164,6 +177,8 @@ def app_tests_folder(app_root: object) -> str:
     too: its ``tests`` (or ``test``) folder is the tests folder then.
     """
     root = _root(app_root)
+    if project := package_destination.find(root):
+        return package_destination.home_of_tests(project, app_tests_folder(project.root)) or TESTS
     packages = destination.top_level_packages(root)
     for entry in destination.pytest_testpaths(root):
         entry = entry.rstrip("/")

@@ -25,6 +25,7 @@ from jinja2.runtime import Context
 from . import destination
 from .catalogue import catalogue_steps, load_domain
 from .history import CREATE
+from .naming import is_identifier
 from .questionnaire import Question, load
 from .questions import refuse, tenant_default
 from .relations import link_problem, link_step
@@ -141,6 +142,9 @@ def recorded_problem(
         allowed = "" if ok else "a list of the field specs the table has had, oldest first"
     elif name == "linked_references":
         allowed = link_problem(domain, value)
+    elif name == "destination_package":
+        ok = value == "" or isinstance(value, str) and all(map(is_identifier, value.split(".")))
+        allowed = "" if ok else "the destination's import path (app, ledger.api), or nothing"
     elif name == "soft_delete_after":
         spec = load_domain(domain)
         steps = [CREATE, *catalogue_steps(domain), *(link_step(f.name) for f in spec.references)]

@@ -25,7 +25,8 @@ from .catalogue import Link, domain_keys, load_domain
 from .history import step_names
 from .ids import revision_id
 from .migrations import heads, revisions
-from .naming import is_identifier, module_path
+from .naming import is_identifier
+from .package_destination import package_of
 
 LINK_PREFIX = "link_"
 _HEX = frozenset("0123456789abcdef")
@@ -237,7 +238,7 @@ def linked_models(app_root: str, domain: str, links: Sequence[Link]) -> list[tup
         for other, answers in rendered.items():
             if other == domain or answers.get("table_name") != link.table:
                 continue
-            package = module_path(str(answers.get("dest_dir", "")))
+            package = package_of(answers)
             model = str(answers.get("models_filename", "")).removesuffix(".py")
             module = f"{package}.{model}"
             if all(is_identifier(part) for part in module.split(".")):

@@ -34,6 +34,9 @@ from .ids import revision_id
 from .imports import import_block
 from .layout import argument, call, comparison, python_string
 from .naming import module_path, package_dirs
+from .package_destination import dotted, module_in_destination, with_destination_package
+from .package_destination import package as destination_package_of
+from .package_refusal import from_project_root, in_a_project, project_path
 from .relations import current_links, linked_models, links_of, stale
 from .spec_history import custom_entry, custom_key, spec_history_of, stale_spec_history
 from .testcases import check_violation, finder_cases, value_imports
@@ -64,24 +67,29 @@ def source_root(dest_dir: str) -> str:
     return "src/" if PurePosixPath(dest_dir).parts[:1] == ("src",) else ""
 
 
-def base_module_file(class_path: str, dest_dir: str = "") -> str:
+def base_module_file(class_path: str, dest_dir: str = "", package: str = "") -> str:
     """``app.db.base.Base`` -> ``app/db/base.py``: where the app's own base is rendered.
+
+    ``package`` is the destination's own import path when it is a package inside a
+    project (``db/base.py`` in the package ``app``); ``""`` when the module is outside it.
 
     >>> base_module_file("ledger.db.Model", "src/ledger/models/budgets")
     'src/ledger/db.py'
     """
-    module = PurePosixPath(*class_path.rpartition(".")[0].split("."))
-    return f"{source_root(dest_dir)}{module}.py"
+    module = module_in_destination(class_path.rpartition(".")[0], package)
+    if module is None:
+        return ""
+    return f"{source_root(dest_dir)}{PurePosixPath(*module.split('.'))}.py"
 
 
-def shared_packages(dest_dir: str, base_class: str = "") -> list[str]:
+def shared_packages(dest_dir: str, base_class: str = "", package: str = "") -> list[str]:
     """Package folders above the domain's (and the base's) that need an ``__init__.py``.
 
     They are rendered only when missing, with the same empty content for every domain.
     """
     folders = package_dirs(dest_dir)[:-1]
-    if base_class:
-        folders += package_dirs(str(PurePosixPath(base_module_file(base_class, dest_dir)).parent))
+    if base_file := base_class and base_module_file(base_class, dest_dir, package):
+        folders += package_dirs(str(PurePosixPath(base_file).parent))
     return sorted(set(folders))
 
 
@@ -137,12 +145,15 @@ GLOBALS = {
     "stale_spec_history": stale_spec_history,
     "revision_id": revision_id,
     "module_path": module_path,
-    "base_module_file": base_module_file,
-    "shared_packages": shared_packages,
+    "base_module_file": with_destination_package(base_module_file),
+    "shared_packages": with_destination_package(shared_packages),
     "check": questions,
     "check_data": check_data,
     "check_data_names": check_data_names,
     "check_answers": check_answers,
+    "in_a_project": in_a_project,
+    "project_path": project_path,
+    "destination_package_of": destination_package_of,
     "app_defaults": defaults,
     "call": call,
     "argument": argument,
@@ -166,7 +177,7 @@ GLOBALS = {
     "value_imports": value_imports,
     "source_root": source_root,
     "renders_alembic_ini": renders_alembic_ini,
-    "alembic_message": alembic_message,
+    "alembic_message": from_project_root(alembic_message),
 }
 
 
@@ -207,7 +218,7 @@ def add_layout(context: dict[str, Any]) -> None:
         rls=bool(tenant) and context.get("tenant_isolation") == "column+rls",
         linked=context.get("linked_references"),
     )
-    package = module_path(context["dest_dir"])
+    package = dotted(context.get("destination_package") or "", context["dest_dir"])
     first_party = {package.split(".")[0]}
     if context.get("orm_base") == "svc_infra":
         base_module, base_name = "svc_infra.db.sql.base", "ModelBase"
