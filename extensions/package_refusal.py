@@ -21,7 +21,7 @@ from jinja2.runtime import Context
 
 from . import defaults, destination
 from .alembic_env import finds_domains_itself, shell_quote
-from .package_destination import Project, alembic_home, find, module_in_destination, home_of_tests
+from .package_destination import Project, alembic_home, find, home_of_tests, module_in_destination
 from .questions import refuse
 
 # Answers that are folders relative to the destination: from the project root, they

@@ -28,9 +28,9 @@ from extensions.package_destination import (
     alembic_home,
     dotted,
     find,
+    home_of_tests,
     module_in_destination,
     package_of,
-    home_of_tests,
 )
 from extensions.render import base_module_file, shared_packages
 from tests.answer_helpers import copy_template, snapshot, write
