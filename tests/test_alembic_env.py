@@ -230,6 +230,7 @@ def test_the_after_copy_message_quotes_every_path_it_prints(tmp_path: Path) -> N
         base_name="Base",
         table_name="budgets",
         api="none",
+        destination_package="",  # copied at the project root
         d=render.domain_spec("budgets"),
     )
 
@@ -246,6 +247,7 @@ def _after_update_message(tmp_path: Path, tests_dir: str) -> str:
         _copier_conf={"dst_path": PurePosixPath(tmp_path / "my app")},
         domain_key="budgets",
         tests_dir=tests_dir,
+        destination_package="",
     )
 
 
