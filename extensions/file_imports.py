@@ -152,6 +152,18 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
         specs.append("sqlalchemy:text")
     if d.secrets:
         specs += ["typing:Any", "pydantic:SecretStr", f".{model_module}:TokenKeyError"]
+        # reencrypt_tokens: the tokens read and written as stored, past the column type.
+        specs += [
+            "collections.abc:Awaitable",
+            "collections.abc:Callable",
+            "cryptography.fernet:InvalidToken",
+            "sqlalchemy:Text",
+            "sqlalchemy:Update",
+            "sqlalchemy:type_coerce",
+            "sqlalchemy:update",
+            f".{model_module}:TOKEN_KEYS",
+            f".{model_module}:reencrypted_token",
+        ]
     if d.sync_key:
         specs += [
             "typing:Any",

@@ -70,6 +70,7 @@ insert
 allow allowed by_id declared field fixed fresh kinds methods one p parameters refuse route
 unreadable pattern
 after_id after_key bindparam bound changed new_ids params result returning written
+after_batch batch_size batches examined reencrypt_tokens reencrypted unset untouched
 """
 RENDERED_CODE_NAMES = frozenset(_RENDERED.split())
 
@@ -136,6 +137,7 @@ rendered_domains repository revision run_async_migrations run_migrations
 run_migrations_offline run_migrations_online sa select session sessions sqlite
 sqlite_savepoints suppress tables_of target_metadata text time timedelta token_cipher
 token_keys true type_coerce update upgrade utc_now uuid without
+DEFAULT_BATCH_SIZE MAX_BATCH_SIZE ROW_SECURITY_ACTIVE TOKENS Update reencrypted_token
 """
 RENDERED_MODULE_NAMES = frozenset(_MODULE_LEVEL.split())
 # The classes and constants among them count as rendered classes too (see above).
@@ -274,7 +276,7 @@ def entity_class_names(entity: str, enums: tuple[str, ...] = ()) -> frozenset[st
     """
     suffixes: tuple[str, ...] = ("", "Base", "Create", "Read", "Update", "Page", "Repository")
     suffixes += ("NotFound", "Conflict", "Error", "NotConvertible", "Batch", "Count", "List")
-    suffixes += ("Sync", "PolicyBypassed", "SqlRepository", "NoChanges")
+    suffixes += ("Sync", "PolicyBypassed", "SqlRepository", "NoChanges", "Reencryption")
     own = {entity + suffix for suffix in suffixes} | {
         f"Stale{entity}",
         f"New{entity}",
