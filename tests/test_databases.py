@@ -40,7 +40,7 @@ EXISTING = (
 # The ledger, and holdings, which refer to its accounts: in the order references point.
 LEDGER = ("categories", "bank_connections", "accounts", "transactions", "holdings")
 # Row-level security is PostgreSQL's (its tests would skip on MariaDB): these meet it.
-WITH_RLS = ("goals", "transactions", "audit_events")
+WITH_RLS = ("goals", "transactions", "audit_events", "bank_connections")
 
 
 @pytest.fixture(scope="module", params=["postgresql", "mariadb"])
