@@ -157,6 +157,7 @@ def repository_imports(d: Domain, model_module: str, schemas_module: str) -> lis
             "collections.abc:Awaitable",
             "collections.abc:Callable",
             "cryptography.fernet:InvalidToken",
+            "sqlalchemy:Executable",
             "sqlalchemy:Text",
             "sqlalchemy:Update",
             "sqlalchemy:type_coerce",

@@ -102,7 +102,7 @@ RENDERED_CLASS_NAMES = frozenset(_RENDERED_CLASSES.split())
 # every domain with every option, parses each file, and fails when one is missing here.
 _MODULE_LEVEL = """
 Day Moment NUL_FREE BeforeValidator StrictBool UNSIGNED POSITIVE SIGNED re RowId UUID_TEXT StrictInt
-Strict WholeNumber AmountsByCategory DECIMAL_10_2 Decimal_10_2
+Strict WholeNumber AmountsByCategory DECIMAL_10_2 Decimal_10_2 Executable
 AMOUNT_LIMIT ANY_USER APIRoute APIRouter APP_ROOT ATTACK AfterValidator Amount AmountMap
 Annotated Any AnyUser AsyncConnection AsyncEngine AsyncIterator AsyncSession Awaitable
 AwareDatetime BYPASSES BYPASSES_RLS BaseModel BindParameter Body CONFLICT Callable
