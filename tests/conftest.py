@@ -41,6 +41,12 @@ def files(root: Path) -> dict[str, bytes]:
     }
 
 
+def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
+    """The files (from ``files``) added, removed or changed, outside ``.git/``."""
+    names = before.keys() | after.keys()
+    return sorted(n for n in names if not n.startswith(".git/") and before.get(n) != after.get(n))
+
+
 def run(
     command: list[str], cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -34,7 +34,7 @@ from extensions.package_destination import (
 )
 from extensions.render import base_module_file, shared_packages
 from tests.answer_helpers import copy_template, snapshot, write
-from tests.conftest import ROOT, files, tool
+from tests.conftest import ROOT, changed_files, files, tool
 from tests.test_update import Template, git
 
 APPS = ROOT / "tests/fixtures/apps"
@@ -441,11 +441,7 @@ def test_copier_update_from_the_package_keeps_everything(tmp_path: Path) -> None
     )
 
     after = files(root)
-    changed = sorted(
-        name
-        for name in before.keys() | after.keys()
-        if not name.startswith(".git/") and before.get(name) != after.get(name)
-    )
+    changed = changed_files(before, after)
     assert changed == ["app/.copier/answers.budgets.yml", "app/.copier/requirements.budgets.txt"]
     answers = yaml.safe_load(after["app/.copier/answers.budgets.yml"])
     assert answers["destination_package"] == "app"

@@ -30,7 +30,7 @@ from alembic.script import ScriptDirectory
 from copier import run_copy, run_update
 from copier.errors import UserMessageError
 
-from tests.conftest import ROOT, files, fresh_database, tool
+from tests.conftest import ROOT, changed_files, files, fresh_database, tool
 from tests.test_update import Template, git
 
 pytestmark = pytest.mark.slow
@@ -346,11 +346,7 @@ def test_copier_update_to_the_next_release_keeps_everything(
     )
 
     after = files(app)
-    changed = sorted(
-        name
-        for name in before.keys() | after.keys()
-        if not name.startswith(".git/") and before.get(name) != after.get(name)
-    )
+    changed = changed_files(before, after)
     assert changed == [".copier/answers.budgets.yml", ".copier/requirements.budgets.txt"]
     assert after[".copier/requirements.budgets.txt"].decode().endswith(RELEASE_NOTE + "\n")
 
