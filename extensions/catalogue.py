@@ -150,12 +150,6 @@ class Field:
         return low, high
 
     @property
-    def decimal_bounds(self) -> list[tuple[str, int]]:
-        """A decimal's own bounds as ``ge``/``le`` rules; none when it has none."""
-        rules = [("ge", self.min), ("le", self.max)]
-        return [(rule, bound) for rule, bound in rules if bound is not None]
-
-    @property
     def int_range(self) -> tuple[int, int]:
         """The values an int field holds, both included."""
         low = INT_MIN if self.min is None else self.min

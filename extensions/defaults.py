@@ -163,7 +163,7 @@ def migrations_folder(app_root: object) -> str:
     location = destination.alembic_script_location(root)
     if location and not questions.app_path("migrations_dir", location):
         return location
-    for folder in (MIGRATIONS, "alembic"):
+    for folder in package_destination.ALEMBIC_FOLDERS:
         if (root / folder / "env.py").is_file():
             return folder
     return MIGRATIONS
